@@ -1,0 +1,37 @@
+/**
+ * Every stable machine-readable error code of the platform. Clients switch on these, so a code never changes
+ * meaning; adding one forces a decision in `httpStatusFor` (the switch there is exhaustive).
+ */
+export enum ErrorCode {
+  // Request shape and protocol
+  ValidationFailed = 'validation_failed',
+  InvalidAmount = 'invalid_amount',
+  InvalidCurrency = 'invalid_currency',
+  MalformedJson = 'malformed_json',
+  PayloadTooLarge = 'payload_too_large',
+  UnsupportedMediaType = 'unsupported_media_type',
+  RouteNotFound = 'route_not_found',
+  MethodNotAllowed = 'method_not_allowed',
+  // Identity and access
+  Unauthorized = 'unauthorized',
+  Forbidden = 'forbidden',
+  RateLimited = 'rate_limited',
+  // Resources and state
+  NotFound = 'not_found',
+  Conflict = 'conflict',
+  // Idempotency
+  IdempotencyKeyRequired = 'idempotency_key_required',
+  InvalidIdempotencyKey = 'invalid_idempotency_key',
+  IdempotencyKeyReused = 'idempotency_key_reused',
+  RequestInProgress = 'request_in_progress',
+  // Infrastructure
+  UpstreamTimeout = 'upstream_timeout',
+  ServiceUnavailable = 'service_unavailable',
+  InternalError = 'internal_error',
+}
+
+const knownCodes = new Set<string>(Object.values(ErrorCode));
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && knownCodes.has(value);
+}

@@ -1,0 +1,46 @@
+import { ErrorCode } from './error-code';
+
+/** The one mapping from a stable code to an HTTP status. Exhaustive: an unmapped code fails to compile. */
+export function httpStatusFor(code: ErrorCode): number {
+  switch (code) {
+    case ErrorCode.MalformedJson:
+    case ErrorCode.IdempotencyKeyRequired:
+    case ErrorCode.InvalidIdempotencyKey:
+      return 400;
+    case ErrorCode.Unauthorized:
+      return 401;
+    case ErrorCode.Forbidden:
+      return 403;
+    case ErrorCode.NotFound:
+    case ErrorCode.RouteNotFound:
+      return 404;
+    case ErrorCode.MethodNotAllowed:
+      return 405;
+    case ErrorCode.Conflict:
+    case ErrorCode.RequestInProgress:
+      return 409;
+    case ErrorCode.PayloadTooLarge:
+      return 413;
+    case ErrorCode.UnsupportedMediaType:
+      return 415;
+    case ErrorCode.ValidationFailed:
+    case ErrorCode.InvalidAmount:
+    case ErrorCode.InvalidCurrency:
+    case ErrorCode.IdempotencyKeyReused:
+      return 422;
+    case ErrorCode.RateLimited:
+      return 429;
+    case ErrorCode.InternalError:
+      return 500;
+    case ErrorCode.ServiceUnavailable:
+      return 503;
+    case ErrorCode.UpstreamTimeout:
+      return 504;
+    default:
+      return assertNever(code);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unmapped error code: ${String(value)}`);
+}
