@@ -1,0 +1,2 @@
+export { currentContext, runWithContext } from './request-context';
+export type { RequestContext } from './request-context';
