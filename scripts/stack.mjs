@@ -1,0 +1,48 @@
+// `npm start`: the whole Kasho platform on this machine as processes (no Docker needed). Ctrl-C stops it.
+import { assertNode24, checkInfrastructure } from './lib/workspace.mjs';
+import { build, migrateAll, servicePort, startServices } from './lib/stack.mjs';
+
+assertNode24();
+const missing = await checkInfrastructure();
+if (missing.length > 0) {
+  console.error('stack: cannot start, infrastructure is missing:');
+  for (const line of missing) console.error(`  - ${line}`);
+  process.exit(1);
+}
+
+try {
+  if (process.env.KASHO_SKIP_BUILD !== 'true') build();
+  migrateAll();
+  const stack = await startServices();
+  const gateway = `http://127.0.0.1:${servicePort('gateway')}`;
+  console.log(`
+stack: all six services are ready
+  gateway   ${gateway}
+  status    ${gateway}/v1/status
+  OpenAPI   ${gateway}/openapi.json
+  API docs  ${gateway}/docs
+  metrics   ${gateway}/metrics (each service serves its own /metrics and /health/ready)
+Press Ctrl-C to stop.`);
+
+  let shuttingDown = false;
+  const shutdown = async (signal) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    console.log(`\nstack: ${signal}: stopping all services`);
+    await stack.stop();
+    console.log('stack: stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await stack.crashed.catch(async (error) => {
+    if (shuttingDown) return;
+    console.error(`stack: ${error.message}; stopping the others`);
+    shuttingDown = true;
+    await stack.stop();
+    process.exit(1);
+  });
+} catch (error) {
+  console.error(`stack: ${error.message}`);
+  process.exit(1);
+}
