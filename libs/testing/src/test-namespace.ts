@@ -6,6 +6,9 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 
 /** A unique prefix (`t.<label>.<random>.`) for exchange, queue and Redis key names of one test run. */
 export function createTestNamespace(label = 'run'): string {
-  const safeLabel = label.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 20);
+  const safeLabel = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 20);
   return `t.${safeLabel}.${randomBytes(4).toString('hex')}.`;
 }
