@@ -11,6 +11,7 @@ export function uniqueEmail(label = 'user'): string {
     label
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
       .slice(0, 20) || 'user';
   return `${safeLabel}-${uniqueSuffix()}@example.test`;
 }
