@@ -15,12 +15,7 @@ export type { TracingHandle, TracingOptions } from './tracing/tracing';
 export { extractTraceContext, injectTraceContext } from './tracing/trace-context';
 export type { TraceCarrier } from './tracing/trace-context';
 export { registerHttpTracing } from './tracing/http-tracing';
-export {
-  HEALTH_CHECKS,
-  postgresHealthCheck,
-  rabbitmqHealthCheck,
-  redisHealthCheck,
-} from './health/health-check';
+export { HEALTH_CHECKS, rabbitmqHealthCheck } from './health/health-check';
 export type { DependencyState, HealthCheck, HealthOptions, ReadinessReport } from './health/health-check';
 export { HealthService } from './health/health.service';
 export { HealthController } from './health/health.controller';

@@ -9,11 +9,15 @@ import {
   HealthController,
   HealthModule,
   HealthService,
+  type HealthCheck,
   IS_PUBLIC,
-  postgresHealthCheck,
   rabbitmqHealthCheck,
-  redisHealthCheck,
 } from '../src';
+
+const postgresCheck = (pool: Pool, name = 'postgres'): HealthCheck => ({
+  name,
+  check: async () => (await pool.query('select 1'), true),
+});
 
 async function start(module: DynamicModule): Promise<{ app: NestFastifyApplication; baseUrl: string }> {
   @Module({ imports: [module] })
@@ -147,8 +151,8 @@ describe('readiness against the real PostgreSQL, Redis and RabbitMQ', () => {
         imports: [InfraModule],
         inject: [PG, REDIS, AMQP],
         useFactory: (pg: Pool, client: Redis, amqpChannel: Channel) => [
-          postgresHealthCheck(pg),
-          redisHealthCheck(client),
+          postgresCheck(pg),
+          { name: 'redis', check: async () => (await client.ping()) === 'PONG' },
           rabbitmqHealthCheck(amqpChannel),
         ],
       }),
@@ -172,7 +176,7 @@ describe('readiness against the real PostgreSQL, Redis and RabbitMQ', () => {
   });
 
   it('is not ready when a dependency is unreachable', async () => {
-    app.get(HealthService).registerHealthCheck('reporting-db', postgresHealthCheck(unreachablePool).check);
+    app.get(HealthService).registerHealthCheck('reporting-db', postgresCheck(unreachablePool).check);
     expect(await get(`${baseUrl}/health/ready`)).toEqual({
       status: 503,
       body: {

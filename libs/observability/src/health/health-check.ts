@@ -23,22 +23,10 @@ export interface ReadinessReport {
 export const HEALTH_CHECKS = 'kasho:health-checks';
 export const HEALTH_OPTIONS = 'kasho:health-options';
 
-/** PostgreSQL answers `select 1` (a `pg` Pool/Client or a TypeORM DataSource). */
-export function postgresHealthCheck(
-  database: { query(sql: string): Promise<unknown> },
-  name = 'postgres',
-): HealthCheck {
-  return { name, check: async () => (await database.query('select 1'), true) };
-}
-
-/** Redis answers PING (an ioredis client). */
-export function redisHealthCheck(redis: { ping(): Promise<string> }, name = 'redis'): HealthCheck {
-  return { name, check: async () => (await redis.ping()) === 'PONG' };
-}
-
 /**
  * RabbitMQ answers on an open channel: `checkExchange` on an exchange that always exists (an amqplib channel).
- * A closed channel or connection rejects, which counts as down.
+ * A closed channel or connection rejects, which counts as down. PostgreSQL and Redis checks live with their clients
+ * (`checkDatabase` in @kasho/database, `checkRedis` in @kasho/redis); this one until @kasho/messaging has its own.
  */
 export function rabbitmqHealthCheck(
   channel: { checkExchange(exchange: string): Promise<unknown> },
