@@ -35,13 +35,8 @@ Press Ctrl-C to stop.`);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  await stack.crashed.catch(async (error) => {
-    if (shuttingDown) return;
-    console.error(`stack: ${error.message}; stopping the others`);
-    shuttingDown = true;
-    await stack.stop();
-    process.exit(1);
-  });
+  // After start-up a crashed service is reported, not fatal: the others keep running, as under docker compose.
+  stack.crashed.catch((error) => console.error(`stack: ${error.message}; the others keep running (Ctrl-C stops all)`));
 } catch (error) {
   console.error(`stack: ${error.message}`);
   process.exit(1);

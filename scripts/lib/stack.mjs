@@ -90,6 +90,7 @@ export async function startServices({ base = process.env, write = (line) => proc
       write(`${prefix} exited (${signal ?? `code ${code}`})\n`);
       if (!stopping) onCrash(new Error(`${name} exited unexpectedly (${signal ?? `code ${code}`})`));
     });
+    write(`${prefix} started (pid ${child.pid}, port ${env.HTTP_PORT})\n`);
     children.push({ name, child, port: Number(env.HTTP_PORT) });
   });
 

@@ -1,5 +1,5 @@
 import { defineRpc, type RpcContract } from './rpc';
-import type { BackendServiceName } from './services';
+import type { BackendServiceName, ServiceName } from './services';
 
 export type DependencyState = 'up' | 'down';
 
@@ -19,11 +19,11 @@ export function systemStatusRpc(
   return defineRpc<SystemStatusRequest, ServiceStatusReport>(service, 'system.status');
 }
 
-/** What `GET /v1/status` answers at the gateway. */
+/** What `GET /v1/status` answers at the gateway: the gateway itself first, then every backend service. */
 export interface PlatformStatus {
   status: 'ok' | 'degraded';
   services: Array<{
-    name: BackendServiceName;
+    name: ServiceName;
     status: 'up' | 'down' | 'degraded';
     version: string | null;
     roundTripMs: number | null;

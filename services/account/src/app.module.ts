@@ -1,0 +1,22 @@
+import { PlatformModule } from '@kasho/platform';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type AccountConfig } from './config';
+import { accountEntities } from './database';
+import { accountMigrations } from './migrations';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AccountConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({
+          service: 'account',
+          config,
+          database: { entities: accountEntities, migrations: accountMigrations },
+          redis: true,
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,17 @@
+import { amqpEnv, commonEnv, httpEnv, otelEnv, postgresEnv, redisEnv } from '@kasho/config';
+import { z } from 'zod';
+
+/** The auth service's settings; every one has a local default (see README, Configuration). */
+export const authEnv = z.object({
+  ...commonEnv.shape,
+  ...httpEnv(3001).shape,
+  ...postgresEnv('auth').shape,
+  ...redisEnv('auth').shape,
+  ...amqpEnv.shape,
+  ...otelEnv('auth').shape,
+});
+
+export type AuthConfig = z.output<typeof authEnv>;
+
+/** Only what the migration command needs, so a release job can migrate without the other settings. */
+export const authDatabaseEnv = z.object({ ...commonEnv.shape, ...postgresEnv('auth').shape });

@@ -1,0 +1,9 @@
+import { VersioningType } from '@nestjs/common';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { setUpOpenApi } from './openapi/openapi';
+
+/** The gateway's HTTP surface: `/v1/...` routes by URI version, the OpenAPI document and the docs. */
+export function configureGatewayHttp(app: NestFastifyApplication, version: string): void {
+  app.enableVersioning({ type: VersioningType.URI });
+  setUpOpenApi(app, version);
+}

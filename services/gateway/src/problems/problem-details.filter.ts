@@ -1,0 +1,49 @@
+import { DomainError, PROBLEM_CONTENT_TYPE, toProblemDetails } from '@kasho/errors';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { codeForHttpLayerError, HTTP_LAYER_DETAIL } from './http-error-codes';
+
+interface ProblemReply {
+  status(code: number): ProblemReply;
+  header(name: string, value: string): ProblemReply;
+  send(payload: string): unknown;
+}
+
+/**
+ * The one place an error becomes an HTTP answer: RFC 9457 problem+json with a stable `code`. Domain errors (raised
+ * here or carried back over RPC) keep their code; HTTP-layer errors get theirs; anything else is a 500 that says
+ * nothing about its cause (the cause goes to the log, scrubbed).
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problems');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<{ url: string }>();
+    const reply = http.getResponse<ProblemReply>();
+    const error = this.toDomainError(exception);
+    const problem = toProblemDetails(error, request.url.split('?')[0]);
+    if (problem.status >= 500) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    }
+    reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  private toDomainError(exception: unknown): DomainError | unknown {
+    if (exception instanceof DomainError) return exception;
+    const status = exception instanceof HttpException ? exception.getStatus() : statusOf(exception);
+    if (status === undefined || status >= 500) return exception;
+    const code = codeForHttpLayerError(status, fastifyCodeOf(exception));
+    return new DomainError(code, HTTP_LAYER_DETAIL[code] ?? 'The request could not be processed.');
+  }
+}
+
+function statusOf(exception: unknown): number | undefined {
+  const status = (exception as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function fastifyCodeOf(exception: unknown): string | undefined {
+  const code = (exception as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}

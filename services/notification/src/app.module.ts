@@ -1,0 +1,21 @@
+import { PlatformModule } from '@kasho/platform';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type NotificationConfig } from './config';
+import { notificationEntities } from './database';
+import { notificationMigrations } from './migrations';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: NotificationConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({
+          service: 'notification',
+          config,
+          database: { entities: notificationEntities, migrations: notificationMigrations },
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import { loadConfig } from '@kasho/config';
+import { createDataSource } from '@kasho/database';
+import { messagingEntities } from '@kasho/messaging';
+import { type DataSource } from 'typeorm';
+import { transactionDatabaseEnv } from './config';
+import { transactionMigrations } from './migrations';
+
+/** Every entity of the transaction database; the drift check compares them with the migrations. */
+export const transactionEntities = [...messagingEntities];
+
+export function buildTransactionDataSource(env: NodeJS.ProcessEnv = process.env): DataSource {
+  const config = loadConfig(transactionDatabaseEnv, env);
+  return createDataSource({
+    url: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    entities: transactionEntities,
+    migrations: transactionMigrations,
+    applicationName: 'kasho-transaction-migrate',
+  });
+}
