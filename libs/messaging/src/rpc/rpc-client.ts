@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto';
+import type { Channel, ConsumeMessage, Message } from 'amqplib';
+import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { rpcRoutingKey, type RpcContract } from '@kasho/contracts';
+import { DomainError, ErrorCode } from '@kasho/errors';
+import {
+  CORRELATION_ID_HEADER,
+  injectTraceContext,
+  messagingTracer,
+  resolveCorrelationId,
+  type AmqpHeaders,
+} from '../common/message-headers';
+import { LabelledTimer, type MessagingMetrics, type RpcOutcome } from '../common/metrics';
+import { brokerUnavailable } from '../connection/broker-unavailable';
+import type { AmqpConnectionManager } from '../connection/connection-manager';
+import type { ManagedChannel } from '../connection/managed-channel';
+import type { ResolvedMessagingOptions } from '../messaging-options';
+import type { TopologyNames } from '../topology/topology';
+import { decodeReply, DIRECT_REPLY_TO, encodeJson, JSON_CONTENT_TYPE } from './rpc-wire';
+import type { MessagingLogger } from '../common/messaging-logger';
+
+export interface RpcCallOptions {
+  /** The deadline of this call; default `rpcTimeoutMs`. The request expires in the queue at the same moment. */
+  timeoutMs?: number;
+  /** Follows the work into the callee's logs and events; default: the current context's, else a new one. */
+  correlationId?: string;
+}
+
+interface PendingCall {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  timer: NodeJS.Timeout;
+  started: number;
+  timeoutMs: number;
+  contract: RpcContract<unknown, unknown>;
+  span: Span;
+}
+
+/**
+ * Calls other services over `kasho.rpc` with direct reply-to: no reply queue to declare, replies come straight back
+ * on this channel. Each call has its own AMQP correlation id and deadline; a reply that arrives after the deadline
+ * finds no pending call and is dropped, so it can never resolve a different call.
+ */
+export class RpcClient {
+  private readonly pending = new Map<string, PendingCall>();
+  private readonly channel: ManagedChannel<Channel>;
+  // AMQP correlation ids only need to be unique among this client's pending calls: a random prefix and a counter
+  // are cheaper than a UUID per call.
+  private readonly idPrefix = `${randomBytes(6).toString('base64url')}.`;
+  private sequence = 0;
+  private readonly durations: LabelledTimer<'service' | 'method' | 'outcome'>;
+  private readonly tracer = messagingTracer();
+  private readonly logger: MessagingLogger;
+
+  constructor(
+    connection: AmqpConnectionManager,
+    private readonly names: TopologyNames,
+    private readonly options: ResolvedMessagingOptions,
+    private readonly metrics: MessagingMetrics,
+  ) {
+    this.logger = options.logger;
+    this.durations = new LabelledTimer(metrics.rpcClientDuration);
+    this.channel = connection.createChannel('rpc-client', {
+      confirm: false,
+      setup: async (channel) => {
+        channel.on('return', (message: Message) => this.onReturned(message));
+        await channel.consume(DIRECT_REPLY_TO, (message) => message && this.onReply(message), {
+          noAck: true,
+        });
+      },
+      // Replies of calls in flight went to the direct reply-to consumer of the lost channel: they will never come.
+      onLost: () => this.failPending('The connection to the message broker was lost.'),
+    });
+  }
+
+  async call<Request, Response>(
+    contract: RpcContract<Request, Response>,
+    payload: Request,
+    options: RpcCallOptions = {},
+  ): Promise<Response> {
+    const timeoutMs = options.timeoutMs ?? this.options.rpcTimeoutMs;
+    const started = performance.now();
+    let channel = this.channel.current();
+    if (!channel) {
+      try {
+        channel = await this.channel.get(timeoutMs);
+      } catch (error) {
+        this.observe(contract, 'unavailable', started);
+        throw error;
+      }
+    }
+    const remaining = Math.max(1, Math.round(timeoutMs - (performance.now() - started)));
+    const id = this.idPrefix + (this.sequence += 1).toString(36);
+    const span = this.tracer.startSpan(`${contract.service}/${contract.method}`, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'rpc.system': 'rabbitmq',
+        'rpc.service': contract.service,
+        'rpc.method': contract.method,
+      },
+    });
+    const headers: AmqpHeaders = { [CORRELATION_ID_HEADER]: resolveCorrelationId(options.correlationId) };
+    injectTraceContext(headers, trace.setSpan(context.active(), span));
+
+    return new Promise<Response>((resolve, reject) => {
+      this.pending.set(id, {
+        resolve,
+        reject,
+        timer: setTimeout(() => this.onTimeout(id), remaining),
+        started,
+        timeoutMs,
+        contract,
+        span,
+      });
+      try {
+        channel.publish(this.names.rpcExchange, rpcRoutingKey(contract), encodeJson(payload), {
+          correlationId: id,
+          replyTo: DIRECT_REPLY_TO,
+          // The request is worthless after the deadline: the broker drops it rather than have a server do the work.
+          expiration: String(remaining),
+          contentType: JSON_CONTENT_TYPE,
+          headers,
+          // No queue bound (the service was never deployed): the broker returns it and the call fails at once.
+          mandatory: true,
+        });
+      } catch (error) {
+        this.settle(id, 'unavailable', brokerUnavailable(undefined, error));
+      }
+    });
+  }
+
+  /** Number of calls waiting for a reply. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  private onReply(message: ConsumeMessage): void {
+    const id = message.properties.correlationId as string | undefined;
+    if (id === undefined || !this.pending.has(id)) {
+      this.metrics.lateReplies.inc();
+      this.logger.debug(
+        `Dropped an RPC reply for no pending call (${id ?? 'no correlation id'}): late or unknown`,
+      );
+      return;
+    }
+    const decoded = decodeReply(message.content);
+    if ('error' in decoded) this.settle(id, 'error', decoded.error);
+    else this.settle(id, 'ok', undefined, decoded.result);
+  }
+
+  private onTimeout(id: string): void {
+    const call = this.pending.get(id);
+    if (!call) return;
+    const { service, method } = call.contract;
+    this.settle(
+      id,
+      'timeout',
+      new DomainError(
+        ErrorCode.UpstreamTimeout,
+        `${service} did not answer ${method} within ${call.timeoutMs} ms.`,
+        {
+          retryable: true,
+        },
+      ),
+    );
+  }
+
+  private onReturned(message: Message): void {
+    const id = message.properties.correlationId as string | undefined;
+    const call = id === undefined ? undefined : this.pending.get(id);
+    if (!id || !call) return;
+    const { service, method } = call.contract;
+    this.settle(id, 'unavailable', brokerUnavailable(`No ${service} instance is serving ${method}.`));
+  }
+
+  private failPending(detail: string): void {
+    for (const id of [...this.pending.keys()]) this.settle(id, 'unavailable', brokerUnavailable(detail));
+  }
+
+  private settle(id: string, outcome: RpcOutcome, error?: DomainError, result?: unknown): void {
+    const call = this.pending.get(id);
+    if (!call) return;
+    this.pending.delete(id);
+    clearTimeout(call.timer);
+    this.observe(call.contract, outcome, call.started);
+    if (error) {
+      call.span.setStatus({ code: SpanStatusCode.ERROR, message: error.code });
+      call.span.end();
+      call.reject(error);
+    } else {
+      call.span.end();
+      call.resolve(result);
+    }
+  }
+
+  private observe(contract: RpcContract<unknown, unknown>, outcome: RpcOutcome, started: number): void {
+    this.durations.observe(
+      `${contract.service}|${contract.method}|${outcome}`,
+      { service: contract.service, method: contract.method, outcome },
+      (performance.now() - started) / 1000,
+    );
+  }
+
+  /** Fails every call still waiting: the client is shutting down. */
+  close(): void {
+    this.failPending('The messaging client is shut down.');
+  }
+}

@@ -1,0 +1,197 @@
+import type { Channel, ConsumeMessage } from 'amqplib';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { rpcRoutingKey, type BackendServiceName, type RpcContract } from '@kasho/contracts';
+import { DomainError, ErrorCode } from '@kasho/errors';
+import { runWithContext } from '@kasho/logging';
+import { withinTime } from '../common/async-utils';
+import {
+  CORRELATION_ID_HEADER,
+  extractTraceContext,
+  headerString,
+  messagingTracer,
+} from '../common/message-headers';
+import { LabelledTimer, type MessagingMetrics } from '../common/metrics';
+import { uuidv7 } from '../common/uuidv7';
+import type { AmqpConnectionManager } from '../connection/connection-manager';
+import type { ManagedChannel } from '../connection/managed-channel';
+import type { ResolvedMessagingOptions } from '../messaging-options';
+import { declareRpcQueue, type TopologyNames, type TopologyRegistry } from '../topology/topology';
+import { encodeJson, JSON_CONTENT_TYPE, replyForError, type RpcReply } from './rpc-wire';
+import type { MessagingLogger } from '../common/messaging-logger';
+
+export interface RpcHandlerContext {
+  correlationId: string;
+  method: string;
+}
+
+export type RpcHandlerFunction<Request, Response> = (
+  request: Request,
+  context: RpcHandlerContext,
+) => Promise<Response> | Response;
+
+type ServerOutcome = 'ok' | 'domain_error' | 'internal_error';
+
+/**
+ * Serves this service's RPC methods from its queue `rpc.<service>`. Handlers run inside the caller's correlation
+ * context and trace; a DomainError goes back as its stable code, anything else as internal_error (and is logged
+ * here, where the message is safe to read). The request is acknowledged after the reply is sent; prefetch bounds
+ * how many run at once per replica.
+ */
+export class RpcServer {
+  private readonly handlers = new Map<
+    string,
+    { method: string; handler: RpcHandlerFunction<unknown, unknown> }
+  >();
+  private channel: ManagedChannel<Channel> | undefined;
+  private consumer: { channel: Channel; tag: string } | undefined;
+  private accepting = false;
+  private inFlight = 0;
+  private drained: (() => void) | undefined;
+  private readonly durations: LabelledTimer<'service' | 'method' | 'outcome'>;
+  private readonly tracer = messagingTracer();
+  private readonly logger: MessagingLogger;
+
+  constructor(
+    private readonly connection: AmqpConnectionManager,
+    private readonly names: TopologyNames,
+    private readonly registry: TopologyRegistry,
+    private readonly options: ResolvedMessagingOptions,
+    metrics: MessagingMetrics,
+  ) {
+    this.logger = options.logger;
+    this.durations = new LabelledTimer(metrics.rpcServerDuration);
+  }
+
+  handle<Request, Response>(
+    contract: RpcContract<Request, Response>,
+    handler: RpcHandlerFunction<Request, Response>,
+  ): void {
+    if (contract.service !== this.options.service) {
+      throw new Error(`${this.options.service} cannot serve ${contract.service}.${contract.method}`);
+    }
+    const key = rpcRoutingKey(contract);
+    if (this.handlers.has(key)) throw new Error(`RPC ${key} already has a handler`);
+    this.handlers.set(key, {
+      method: contract.method,
+      handler: handler as RpcHandlerFunction<unknown, unknown>,
+    });
+    if (this.accepting && !this.channel) void this.start();
+  }
+
+  get methods(): string[] {
+    return [...this.handlers.values()].map(({ method }) => method);
+  }
+
+  /** Declares `rpc.<service>` and starts consuming; a no-op for a service without handlers (the gateway). */
+  async start(): Promise<void> {
+    this.accepting = true;
+    if (this.channel || this.handlers.size === 0) return;
+    const service = this.options.service as BackendServiceName;
+    const queue = this.names.rpcQueue(service);
+    await this.connection.addTopology(async (channel) => {
+      await declareRpcQueue(channel, this.names, this.registry, service);
+    });
+    this.channel = this.connection.createChannel('rpc-server', {
+      confirm: false,
+      setup: async (channel) => {
+        await channel.prefetch(this.options.prefetch);
+        if (!this.accepting) return;
+        const { consumerTag } = await channel.consume(
+          queue,
+          (message) => message && this.onRequest(channel, message),
+        );
+        this.consumer = { channel, tag: consumerTag };
+      },
+    });
+    await this.connection.openNow(this.channel);
+  }
+
+  /** Stops taking requests and waits (bounded) for those in flight to be answered. */
+  async stop(): Promise<void> {
+    this.accepting = false;
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    if (consumer) await consumer.channel.cancel(consumer.tag).catch(() => undefined);
+    if (this.inFlight > 0) {
+      const drained = new Promise<void>((resolve) => (this.drained = resolve));
+      if (!(await withinTime(drained, this.options.shutdownTimeoutMs))) {
+        this.logger.warn(`${this.inFlight} RPC requests were still running at shutdown`);
+      }
+    }
+  }
+
+  private onRequest(channel: Channel, message: ConsumeMessage): void {
+    this.inFlight += 1;
+    void this.process(channel, message).finally(() => {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) this.drained?.();
+    });
+  }
+
+  private async process(channel: Channel, message: ConsumeMessage): Promise<void> {
+    const started = performance.now();
+    const routingKey = message.fields.routingKey;
+    const registered = this.handlers.get(routingKey);
+    const method = registered?.method ?? routingKey.slice(this.options.service.length + 1);
+    const headers = message.properties.headers;
+    const correlationId = headerString(headers, CORRELATION_ID_HEADER) ?? uuidv7();
+    const parent = extractTraceContext(headers);
+    const span = this.tracer.startSpan(
+      `${this.options.service}/${method}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'rpc.system': 'rabbitmq', 'rpc.service': this.options.service, 'rpc.method': method },
+      },
+      parent,
+    );
+
+    let reply: RpcReply;
+    let outcome: ServerOutcome;
+    try {
+      if (!registered) {
+        throw new DomainError(ErrorCode.InternalError, `${this.options.service} does not serve ${method}.`);
+      }
+      const request: unknown = JSON.parse(message.content.toString('utf8'));
+      const result = await runWithContext({ correlationId }, () =>
+        context.with(trace.setSpan(parent, span), () =>
+          registered.handler(request, { correlationId, method }),
+        ),
+      );
+      reply = { ok: true, result };
+      outcome = 'ok';
+    } catch (error) {
+      outcome = error instanceof DomainError ? 'domain_error' : 'internal_error';
+      if (outcome === 'internal_error') {
+        this.logger.error(
+          `RPC ${routingKey} failed (correlation id ${correlationId}): ${error instanceof Error ? error.message : String(error)}`,
+          error instanceof Error ? error.stack : undefined,
+        );
+        span.recordException(error instanceof Error ? error : String(error));
+      }
+      span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+      reply = replyForError(error);
+    }
+    span.end();
+
+    const { replyTo, correlationId: callId } = message.properties as {
+      replyTo?: string;
+      correlationId?: string;
+    };
+    try {
+      if (replyTo) {
+        channel.publish('', replyTo, encodeJson(reply), {
+          correlationId: callId,
+          contentType: JSON_CONTENT_TYPE,
+        });
+      }
+      channel.ack(message);
+    } catch {
+      // The channel died under us: the request is redelivered (or has expired) and the caller retries or times out.
+    }
+    this.durations.observe(
+      `${method}|${outcome}`,
+      { service: this.options.service, method, outcome },
+      (performance.now() - started) / 1000,
+    );
+  }
+}
