@@ -1,6 +1,6 @@
 import { type ServiceName } from '@kasho/contracts';
 import { checkDatabase, DatabaseModule } from '@kasho/database';
-import { MessagingModule, MessagingConnection } from '@kasho/messaging';
+import { Messaging, MessagingModule } from '@kasho/messaging';
 import { HealthModule, type HealthCheck, MetricsModule } from '@kasho/observability';
 import { checkRedis, RedisClient, RedisModule } from '@kasho/redis';
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
@@ -86,7 +86,7 @@ function healthChecks(moduleRef: ModuleRef, options: PlatformOptions): HealthChe
   const checks: HealthCheck[] = [];
   if (options.database) checks.push({ name: 'postgres', check: () => checkDatabase(get(DataSource)) });
   if (options.redis) checks.push({ name: 'redis', check: () => checkRedis(get(RedisClient)) });
-  checks.push({ name: 'rabbitmq', check: () => Promise.resolve(get(MessagingConnection).isConnected()) });
+  checks.push({ name: 'rabbitmq', check: () => get(Messaging).ping() });
   return checks;
 }
 

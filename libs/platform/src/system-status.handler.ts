@@ -1,6 +1,6 @@
 import { type BackendServiceName, type ServiceStatusReport, systemStatusRpc } from '@kasho/contracts';
 import { checkDatabase } from '@kasho/database';
-import { RpcServer } from '@kasho/messaging';
+import { Messaging } from '@kasho/messaging';
 import { checkRedis, RedisClient } from '@kasho/redis';
 import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -14,14 +14,14 @@ import { SERVICE_IDENTITY, type ServiceIdentity } from './service-identity';
 export class SystemStatusHandler implements OnModuleInit {
   constructor(
     @Inject(SERVICE_IDENTITY) private readonly identity: ServiceIdentity,
-    private readonly rpcServer: RpcServer,
+    private readonly messaging: Messaging,
     @Optional() private readonly dataSource?: DataSource,
     @Optional() private readonly redis?: RedisClient,
   ) {}
 
   onModuleInit(): void {
     const service = this.identity.service as BackendServiceName;
-    this.rpcServer.handle(systemStatusRpc(service), () => this.report(service));
+    this.messaging.rpcServer.handle(systemStatusRpc(service), () => this.report(service));
   }
 
   async report(service: BackendServiceName): Promise<ServiceStatusReport> {

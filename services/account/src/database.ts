@@ -1,12 +1,12 @@
 import { loadConfig } from '@kasho/config';
 import { createDataSource } from '@kasho/database';
-import { messagingEntities } from '@kasho/messaging';
+import { MESSAGING_ENTITIES } from '@kasho/messaging';
 import { type DataSource } from 'typeorm';
 import { accountDatabaseEnv } from './config';
 import { accountMigrations } from './migrations';
 
 /** Every entity of the account database; the drift check compares them with the migrations. */
-export const accountEntities = [...messagingEntities];
+export const accountEntities = [...MESSAGING_ENTITIES];
 
 export function buildAccountDataSource(env: NodeJS.ProcessEnv = process.env): DataSource {
   const config = loadConfig(accountDatabaseEnv, env);

@@ -1,12 +1,12 @@
 import { loadConfig } from '@kasho/config';
 import { createDataSource } from '@kasho/database';
-import { messagingEntities } from '@kasho/messaging';
+import { MESSAGING_ENTITIES } from '@kasho/messaging';
 import { type DataSource } from 'typeorm';
 import { authDatabaseEnv } from './config';
 import { authMigrations } from './migrations';
 
 /** Every entity of the auth database; the drift check compares them with the migrations. */
-export const authEntities = [...messagingEntities];
+export const authEntities = [...MESSAGING_ENTITIES];
 
 export function buildAuthDataSource(env: NodeJS.ProcessEnv = process.env): DataSource {
   const config = loadConfig(authDatabaseEnv, env);

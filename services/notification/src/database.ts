@@ -1,12 +1,12 @@
 import { loadConfig } from '@kasho/config';
 import { createDataSource } from '@kasho/database';
-import { messagingEntities } from '@kasho/messaging';
+import { MESSAGING_ENTITIES } from '@kasho/messaging';
 import { type DataSource } from 'typeorm';
 import { notificationDatabaseEnv } from './config';
 import { notificationMigrations } from './migrations';
 
 /** Every entity of the notification database; the drift check compares them with the migrations. */
-export const notificationEntities = [...messagingEntities];
+export const notificationEntities = [...MESSAGING_ENTITIES];
 
 export function buildNotificationDataSource(env: NodeJS.ProcessEnv = process.env): DataSource {
   const config = loadConfig(notificationDatabaseEnv, env);

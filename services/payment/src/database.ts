@@ -1,12 +1,12 @@
 import { loadConfig } from '@kasho/config';
 import { createDataSource } from '@kasho/database';
-import { messagingEntities } from '@kasho/messaging';
+import { MESSAGING_ENTITIES } from '@kasho/messaging';
 import { type DataSource } from 'typeorm';
 import { paymentDatabaseEnv } from './config';
 import { paymentMigrations } from './migrations';
 
 /** Every entity of the payment database; the drift check compares them with the migrations. */
-export const paymentEntities = [...messagingEntities];
+export const paymentEntities = [...MESSAGING_ENTITIES];
 
 export function buildPaymentDataSource(env: NodeJS.ProcessEnv = process.env): DataSource {
   const config = loadConfig(paymentDatabaseEnv, env);

@@ -1,12 +1,12 @@
 import { loadConfig } from '@kasho/config';
 import { createDataSource } from '@kasho/database';
-import { messagingEntities } from '@kasho/messaging';
+import { MESSAGING_ENTITIES } from '@kasho/messaging';
 import { type DataSource } from 'typeorm';
 import { transactionDatabaseEnv } from './config';
 import { transactionMigrations } from './migrations';
 
 /** Every entity of the transaction database; the drift check compares them with the migrations. */
-export const transactionEntities = [...messagingEntities];
+export const transactionEntities = [...MESSAGING_ENTITIES];
 
 export function buildTransactionDataSource(env: NodeJS.ProcessEnv = process.env): DataSource {
   const config = loadConfig(transactionDatabaseEnv, env);
