@@ -36,7 +36,9 @@ Press Ctrl-C to stop.`);
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   // After start-up a crashed service is reported, not fatal: the others keep running, as under docker compose.
-  stack.crashed.catch((error) => console.error(`stack: ${error.message}; the others keep running (Ctrl-C stops all)`));
+  stack.crashed.catch((error) =>
+    console.error(`stack: ${error.message}; the others keep running (Ctrl-C stops all)`),
+  );
 } catch (error) {
   console.error(`stack: ${error.message}`);
   process.exit(1);

@@ -16,7 +16,8 @@ if (missing.length > 0) {
 const resultFile = '.jest-results.json';
 for (const project of listProjects()) rmSync(path.join(project.dir, resultFile), { force: true });
 
-const run = (command, args) => spawnSync(command, args, { cwd: repoRoot, stdio: 'inherit', env: process.env }).status;
+const run = (command, args) =>
+  spawnSync(command, args, { cwd: repoRoot, stdio: 'inherit', env: process.env }).status;
 
 if (run('npx', ['tsc', '-b', 'tsconfig.json']) !== 0) {
   console.error('test: the build failed; no tests were run');
@@ -26,8 +27,17 @@ if (run('npx', ['tsc', '-b', 'tsconfig.json']) !== 0) {
 
 const extra = process.argv.slice(2);
 const nxStatus = run('npx', [
-  'nx', 'run-many', '-t', 'test', '--parallel=2', '--skip-nx-cache', '--outputStyle=stream',
-  '--', `--json`, `--outputFile=${resultFile}`, ...extra,
+  'nx',
+  'run-many',
+  '-t',
+  'test',
+  '--parallel=2',
+  '--skip-nx-cache',
+  '--outputStyle=stream',
+  '--',
+  `--json`,
+  `--outputFile=${resultFile}`,
+  ...extra,
 ]);
 
 let passed = 0;

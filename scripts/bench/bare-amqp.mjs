@@ -8,7 +8,9 @@ export async function startBareRpc(url, queue) {
   await server.assertQueue(queue, { exclusive: true, autoDelete: true });
   await server.prefetch(256);
   await server.consume(queue, (message) => {
-    server.sendToQueue(message.properties.replyTo, message.content, { correlationId: message.properties.correlationId });
+    server.sendToQueue(message.properties.replyTo, message.content, {
+      correlationId: message.properties.correlationId,
+    });
     server.ack(message);
   });
 

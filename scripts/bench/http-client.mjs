@@ -8,7 +8,9 @@ export function httpGetter(url, concurrency) {
       http
         .get(url, { agent }, (response) => {
           response.resume();
-          response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`))));
+          response.on('end', () =>
+            response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`)),
+          );
         })
         .on('error', reject);
     });

@@ -27,7 +27,13 @@ export async function measure(call, { concurrency, durationMs = 3000, warmupMs =
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { perSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99), errors, count: latencies.length };
+  return {
+    perSecond: latencies.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    errors,
+    count: latencies.length,
+  };
 }
 
 export function formatRow(label, concurrency, result, reference) {

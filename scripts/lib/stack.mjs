@@ -42,11 +42,15 @@ export function migrateAll(log = console.log, base = process.env) {
   for (const { name } of SERVICES) {
     if (name === 'gateway') continue;
     log(`stack: migrating ${name}`);
-    const result = spawnSync(process.execPath, [path.join(repoRoot, `services/${name}/dist/migrate.js`), 'up'], {
-      cwd: repoRoot,
-      stdio: 'inherit',
-      env: serviceEnvironment(name, base),
-    });
+    const result = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, `services/${name}/dist/migrate.js`), 'up'],
+      {
+        cwd: repoRoot,
+        stdio: 'inherit',
+        env: serviceEnvironment(name, base),
+      },
+    );
     if (result.status !== 0) throw new Error(`migrations of ${name} failed`);
   }
 }
@@ -65,7 +69,11 @@ async function waitReady(name, port, deadline) {
 }
 
 /** Starts every service; resolves once all answer /health/ready. */
-export async function startServices({ base = process.env, write = (line) => process.stdout.write(line), readyTimeoutMs = 60000 } = {}) {
+export async function startServices({
+  base = process.env,
+  write = (line) => process.stdout.write(line),
+  readyTimeoutMs = 60000,
+} = {}) {
   const children = [];
   let stopping = false;
   const width = Math.max(...SERVICES.map((s) => s.name.length));
@@ -77,11 +85,15 @@ export async function startServices({ base = process.env, write = (line) => proc
 
   SERVICES.forEach(({ name }, index) => {
     const env = serviceEnvironment(name, base);
-    const child = spawn(process.execPath, ['--enable-source-maps', path.join(repoRoot, `services/${name}/dist/main.js`)], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', path.join(repoRoot, `services/${name}/dist/main.js`)],
+      {
+        cwd: repoRoot,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const prefix = color(COLORS[index % COLORS.length], `${name.padEnd(width)} |`);
     for (const stream of [child.stdout, child.stderr]) {
       readline.createInterface({ input: stream }).on('line', (line) => write(`${prefix} ${line}\n`));
@@ -109,7 +121,10 @@ export async function startServices({ base = process.env, write = (line) => proc
 
   try {
     const deadline = Date.now() + readyTimeoutMs;
-    await Promise.race([Promise.all(children.map(({ name, port }) => waitReady(name, port, deadline))), crashed]);
+    await Promise.race([
+      Promise.all(children.map(({ name, port }) => waitReady(name, port, deadline))),
+      crashed,
+    ]);
   } catch (error) {
     await stop();
     throw error;

@@ -32,7 +32,11 @@ export function listProjects() {
     for (const name of readdirSync(path.join(repoRoot, group))) {
       const dir = path.join(repoRoot, group, name);
       if (existsSync(path.join(dir, 'package.json'))) {
-        projects.push({ name: JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name, dir, group });
+        projects.push({
+          name: JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name,
+          dir,
+          group,
+        });
       }
     }
   }
@@ -79,7 +83,9 @@ export async function checkInfrastructure(env = process.env) {
   const missing = [];
   for (const target of targets) {
     if (!(await reachable(target.host, target.port))) {
-      missing.push(`${target.name} is not reachable on ${target.host}:${target.port}. Start it with: ${target.start}`);
+      missing.push(
+        `${target.name} is not reachable on ${target.host}:${target.port}. Start it with: ${target.start}`,
+      );
     }
   }
   return missing;

@@ -24,7 +24,9 @@ function titleFor(code: ErrorCode): string {
 /** Maps any thrown value to problem details; anything that is not a DomainError becomes a bare internal_error. */
 export function toProblemDetails(error: unknown, instance?: string): ProblemDetails {
   const domain =
-    error instanceof DomainError ? error : new DomainError(ErrorCode.InternalError, 'An unexpected error occurred.');
+    error instanceof DomainError
+      ? error
+      : new DomainError(ErrorCode.InternalError, 'An unexpected error occurred.');
   return {
     type: PROBLEM_TYPE_BASE + domain.code.replace(/_/g, '-'),
     title: titleFor(domain.code),

@@ -26,7 +26,10 @@ export interface PlatformOptions {
   service: ServiceName;
   config: PlatformConfig;
   /** The service's own PostgreSQL database: its entities and committed migrations. */
-  database?: { entities: NonNullable<DataSourceOptions['entities']>; migrations: NonNullable<DataSourceOptions['migrations']> };
+  database?: {
+    entities: NonNullable<DataSourceOptions['entities']>;
+    migrations: NonNullable<DataSourceOptions['migrations']>;
+  };
   redis?: boolean;
 }
 

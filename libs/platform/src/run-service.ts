@@ -46,7 +46,9 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  * gracefully: readiness fails at once, consumers stop and in-flight work finishes (messaging drains and flushes
  * the outbox in `beforeApplicationShutdown`), the HTTP server closes, pools close, spans flush.
  */
-export async function startService<C extends RuntimeConfig>(options: RunServiceOptions<C>): Promise<RunningService> {
+export async function startService<C extends RuntimeConfig>(
+  options: RunServiceOptions<C>,
+): Promise<RunningService> {
   const { config, service } = options;
   const tracing: TracingHandle = startTracing({
     serviceName: `kasho-${service}`,
@@ -117,7 +119,10 @@ export function runService<C extends RuntimeConfig>(options: RunServiceOptions<C
       process.once('SIGINT', onSignal);
     },
     (error: unknown) => {
-      logger.error(`${options.service} failed to start`, error instanceof Error ? error.stack : String(error));
+      logger.error(
+        `${options.service} failed to start`,
+        error instanceof Error ? error.stack : String(error),
+      );
       process.exit(1);
     },
   );

@@ -19,7 +19,13 @@ const rpcTimeoutMs = 1500;
 
 interface StatusBody {
   status: string;
-  services: Array<{ name: string; status: string; version: string | null; roundTripMs: number | null; error?: string }>;
+  services: Array<{
+    name: string;
+    status: string;
+    version: string | null;
+    roundTripMs: number | null;
+    error?: string;
+  }>;
 }
 
 let stack: ChildProcessWithoutNullStreams;
@@ -28,7 +34,10 @@ const pids = new Map<string, number>();
 
 function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${pattern}; output:\n${output}`)),
+      timeoutMs,
+    );
     const check = (): void => {
       if (pattern.test(output)) {
         clearTimeout(timer);
@@ -63,7 +72,8 @@ beforeAll(async () => {
   });
   stack.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
-    for (const match of output.matchAll(/^(\w+)\s+\| started \(pid (\d+)/gm)) pids.set(match[1]!, Number(match[2]));
+    for (const match of output.matchAll(/^(\w+)\s+\| started \(pid (\d+)/gm))
+      pids.set(match[1], Number(match[2]));
   });
   stack.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await waitForOutput(/all six services are ready/, 120_000);
@@ -82,9 +92,10 @@ afterAll(async () => {
   }
   const admin = new Client({ connectionString: TEST_POSTGRES_URL });
   await admin.connect();
-  const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
-    `${dbPrefix}%`,
-  ]);
+  const { rows } = await admin.query<{ datname: string }>(
+    'SELECT datname FROM pg_database WHERE datname LIKE $1',
+    [`${dbPrefix}%`],
+  );
   for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   await admin.end();
   const connection = await connect(TEST_AMQP_URL);
@@ -102,7 +113,14 @@ describe('the local stack', () => {
     const { status, body } = await getStatus();
     expect(status).toBe(200);
     expect(body.status).toBe('ok');
-    expect(body.services.map((s) => s.name)).toEqual(['gateway', 'auth', 'account', 'transaction', 'payment', 'notification']);
+    expect(body.services.map((s) => s.name)).toEqual([
+      'gateway',
+      'auth',
+      'account',
+      'transaction',
+      'payment',
+      'notification',
+    ]);
     for (const service of body.services) {
       expect(service).toMatchObject({ status: 'up', version: expect.any(String) as string });
       expect(service.roundTripMs).toBeGreaterThanOrEqual(0);
@@ -110,7 +128,9 @@ describe('the local stack', () => {
   });
 
   it('serves its OpenAPI document, echoes a valid request id and answers unknown routes with problem+json', async () => {
-    const openapi = (await (await fetch(`${gateway}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    const openapi = (await (await fetch(`${gateway}/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
     expect(Object.keys(openapi.paths)).toContain('/v1/status');
 
     const echoed = await fetch(`${gateway}/v1/status`, { headers: { 'x-request-id': 'client-req.42' } });
@@ -131,7 +151,10 @@ describe('the local stack', () => {
     const { status, body, ms } = await getStatus();
     expect(status).toBe(200);
     expect(body.status).toBe('degraded');
-    expect(body.services.find((s) => s.name === 'transaction')).toMatchObject({ status: 'down', error: 'upstream_timeout' });
+    expect(body.services.find((s) => s.name === 'transaction')).toMatchObject({
+      status: 'down',
+      error: 'upstream_timeout',
+    });
     expect(body.services.filter((s) => s.status === 'up')).toHaveLength(5);
     expect(ms).toBeLessThan(rpcTimeoutMs + 1000);
   });

@@ -24,12 +24,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const error = this.toDomainError(exception);
     const problem = toProblemDetails(error, request.url.split('?')[0]);
     if (problem.status >= 500) {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      this.logger.error(
+        exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+      );
     }
     reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
-  private toDomainError(exception: unknown): DomainError | unknown {
+  /** A DomainError to answer with, or the exception itself when it is unexpected (answered as a bare 500). */
+  private toDomainError(exception: unknown): unknown {
     if (exception instanceof DomainError) return exception;
     const status = exception instanceof HttpException ? exception.getStatus() : statusOf(exception);
     if (status === undefined || status >= 500) return exception;

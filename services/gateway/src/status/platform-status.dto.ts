@@ -19,7 +19,10 @@ export class ServiceStatusDto implements ServiceEntry {
   @ApiProperty({ type: Number, nullable: true, description: 'RPC round trip in milliseconds', example: 0.41 })
   roundTripMs!: number | null;
 
-  @ApiPropertyOptional({ description: 'Why the service is down: a stable error code', example: 'upstream_timeout' })
+  @ApiPropertyOptional({
+    description: 'Why the service is down: a stable error code',
+    example: 'upstream_timeout',
+  })
   error?: string;
 }
 

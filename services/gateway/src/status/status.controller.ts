@@ -12,7 +12,9 @@ export class StatusController {
   constructor(private readonly status: StatusService) {}
 
   @Get()
-  @ApiOperation({ summary: "Each backend service's name, version, status and round-trip time over RabbitMQ RPC" })
+  @ApiOperation({
+    summary: "Each backend service's name, version, status and round-trip time over RabbitMQ RPC",
+  })
   @ApiOkResponse({ type: PlatformStatusDto })
   get(): Promise<PlatformStatus> {
     return this.status.platformStatus();

@@ -1,4 +1,9 @@
-import { type BackendServiceName, BACKEND_SERVICES, type PlatformStatus, systemStatusRpc } from '@kasho/contracts';
+import {
+  type BackendServiceName,
+  BACKEND_SERVICES,
+  type PlatformStatus,
+  systemStatusRpc,
+} from '@kasho/contracts';
 import { DomainError, ErrorCode } from '@kasho/errors';
 import { RpcClient } from '@kasho/messaging';
 import { HealthService } from '@kasho/observability';
