@@ -2,6 +2,10 @@
 // which NestJS DI needs) and emits CommonJS; @kasho/* resolves to the libraries' sources, so tests need no build.
 const path = require('node:path');
 
+// ESM-only dependencies that CommonJS code requires (Node 24 loads them natively with require(esm); Jest's module
+// registry does not without --experimental-vm-modules), so Jest compiles just these to CommonJS.
+const esmOnlyPackages = ['content-disposition'];
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -23,7 +27,9 @@ module.exports = {
         sourceMaps: 'inline',
       },
     ],
+    '^.+/node_modules/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
   moduleNameMapper: {
     '^@kasho/([a-z-]+)$': path.join(__dirname, 'libs/$1/src/index.ts'),
   },
