@@ -5,7 +5,8 @@ import { HealthModule, type HealthCheck, MetricsModule } from '@kasho/observabil
 import { checkRedis, RedisClient, RedisModule } from '@kasho/redis';
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { type ServiceSchema } from './service-database';
 import { SERVICE_IDENTITY, type ServiceIdentity } from './service-identity';
 import { SystemStatusHandler } from './system-status.handler';
 
@@ -26,10 +27,7 @@ export interface PlatformOptions {
   service: ServiceName;
   config: PlatformConfig;
   /** The service's own PostgreSQL database: its entities and committed migrations. */
-  database?: {
-    entities: NonNullable<DataSourceOptions['entities']>;
-    migrations: NonNullable<DataSourceOptions['migrations']>;
-  };
+  database?: ServiceSchema;
   redis?: boolean;
 }
 

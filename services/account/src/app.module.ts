@@ -1,8 +1,7 @@
 import { PlatformModule } from '@kasho/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AccountConfig } from './config';
-import { accountEntities } from './database';
-import { accountMigrations } from './migrations';
+import { accountSchema } from './database';
 
 @Module({})
 export class AppModule {
@@ -13,7 +12,7 @@ export class AppModule {
         PlatformModule.forRoot({
           service: 'account',
           config,
-          database: { entities: accountEntities, migrations: accountMigrations },
+          database: accountSchema,
           redis: true,
         }),
       ],

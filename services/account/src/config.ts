@@ -12,6 +12,3 @@ export const accountEnv = z.object({
 });
 
 export type AccountConfig = z.output<typeof accountEnv>;
-
-/** Only what the migration command needs, so a release job can migrate without the other settings. */
-export const accountDatabaseEnv = z.object({ ...commonEnv.shape, ...postgresEnv('account').shape });

@@ -1,7 +1,4 @@
-import { runMigrationCli } from '@kasho/database';
-import { buildAccountDataSource } from './database';
+import { runServiceMigrations } from '@kasho/platform';
+import { accountSchema } from './database';
 
-// node dist/migrate.js up | down | status | check-drift | generate <Name>
-void runMigrationCli(() => buildAccountDataSource()).then((code) => {
-  process.exitCode = code;
-});
+runServiceMigrations('account', accountSchema);

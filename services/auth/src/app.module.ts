@@ -1,8 +1,7 @@
 import { PlatformModule } from '@kasho/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AuthConfig } from './config';
-import { authEntities } from './database';
-import { authMigrations } from './migrations';
+import { authSchema } from './database';
 
 @Module({})
 export class AppModule {
@@ -13,7 +12,7 @@ export class AppModule {
         PlatformModule.forRoot({
           service: 'auth',
           config,
-          database: { entities: authEntities, migrations: authMigrations },
+          database: authSchema,
           redis: true,
         }),
       ],

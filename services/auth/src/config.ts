@@ -12,6 +12,3 @@ export const authEnv = z.object({
 });
 
 export type AuthConfig = z.output<typeof authEnv>;
-
-/** Only what the migration command needs, so a release job can migrate without the other settings. */
-export const authDatabaseEnv = z.object({ ...commonEnv.shape, ...postgresEnv('auth').shape });

@@ -1,7 +1,4 @@
-import { runMigrationCli } from '@kasho/database';
-import { buildAuthDataSource } from './database';
+import { runServiceMigrations } from '@kasho/platform';
+import { authSchema } from './database';
 
-// node dist/migrate.js up | down | status | check-drift | generate <Name>
-void runMigrationCli(() => buildAuthDataSource()).then((code) => {
-  process.exitCode = code;
-});
+runServiceMigrations('auth', authSchema);

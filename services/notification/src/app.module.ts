@@ -1,8 +1,7 @@
 import { PlatformModule } from '@kasho/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type NotificationConfig } from './config';
-import { notificationEntities } from './database';
-import { notificationMigrations } from './migrations';
+import { notificationSchema } from './database';
 
 @Module({})
 export class AppModule {
@@ -13,7 +12,7 @@ export class AppModule {
         PlatformModule.forRoot({
           service: 'notification',
           config,
-          database: { entities: notificationEntities, migrations: notificationMigrations },
+          database: notificationSchema,
         }),
       ],
     };

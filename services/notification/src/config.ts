@@ -11,6 +11,3 @@ export const notificationEnv = z.object({
 });
 
 export type NotificationConfig = z.output<typeof notificationEnv>;
-
-/** Only what the migration command needs, so a release job can migrate without the other settings. */
-export const notificationDatabaseEnv = z.object({ ...commonEnv.shape, ...postgresEnv('notification').shape });

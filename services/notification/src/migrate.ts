@@ -1,7 +1,4 @@
-import { runMigrationCli } from '@kasho/database';
-import { buildNotificationDataSource } from './database';
+import { runServiceMigrations } from '@kasho/platform';
+import { notificationSchema } from './database';
 
-// node dist/migrate.js up | down | status | check-drift | generate <Name>
-void runMigrationCli(() => buildNotificationDataSource()).then((code) => {
-  process.exitCode = code;
-});
+runServiceMigrations('notification', notificationSchema);

@@ -1,8 +1,7 @@
 import { PlatformModule } from '@kasho/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type PaymentConfig } from './config';
-import { paymentEntities } from './database';
-import { paymentMigrations } from './migrations';
+import { paymentSchema } from './database';
 
 @Module({})
 export class AppModule {
@@ -13,7 +12,7 @@ export class AppModule {
         PlatformModule.forRoot({
           service: 'payment',
           config,
-          database: { entities: paymentEntities, migrations: paymentMigrations },
+          database: paymentSchema,
           redis: true,
         }),
       ],

@@ -12,6 +12,3 @@ export const paymentEnv = z.object({
 });
 
 export type PaymentConfig = z.output<typeof paymentEnv>;
-
-/** Only what the migration command needs, so a release job can migrate without the other settings. */
-export const paymentDatabaseEnv = z.object({ ...commonEnv.shape, ...postgresEnv('payment').shape });

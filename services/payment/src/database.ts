@@ -1,20 +1,9 @@
-import { loadConfig } from '@kasho/config';
-import { createDataSource } from '@kasho/database';
 import { MESSAGING_ENTITIES } from '@kasho/messaging';
-import { type DataSource } from 'typeorm';
-import { paymentDatabaseEnv } from './config';
+import { type ServiceSchema } from '@kasho/platform';
 import { paymentMigrations } from './migrations';
 
-/** Every entity of the payment database; the drift check compares them with the migrations. */
-export const paymentEntities = [...MESSAGING_ENTITIES];
-
-export function buildPaymentDataSource(env: NodeJS.ProcessEnv = process.env): DataSource {
-  const config = loadConfig(paymentDatabaseEnv, env);
-  return createDataSource({
-    url: config.DATABASE_URL,
-    poolSize: config.DATABASE_POOL_SIZE,
-    entities: paymentEntities,
-    migrations: paymentMigrations,
-    applicationName: 'kasho-payment-migrate',
-  });
-}
+/** The payment database as code; `npm run db:check-drift` fails when the entities and the migrations disagree. */
+export const paymentSchema: ServiceSchema = {
+  entities: [...MESSAGING_ENTITIES],
+  migrations: paymentMigrations,
+};

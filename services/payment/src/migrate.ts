@@ -1,7 +1,4 @@
-import { runMigrationCli } from '@kasho/database';
-import { buildPaymentDataSource } from './database';
+import { runServiceMigrations } from '@kasho/platform';
+import { paymentSchema } from './database';
 
-// node dist/migrate.js up | down | status | check-drift | generate <Name>
-void runMigrationCli(() => buildPaymentDataSource()).then((code) => {
-  process.exitCode = code;
-});
+runServiceMigrations('payment', paymentSchema);

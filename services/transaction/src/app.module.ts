@@ -1,8 +1,7 @@
 import { PlatformModule } from '@kasho/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type TransactionConfig } from './config';
-import { transactionEntities } from './database';
-import { transactionMigrations } from './migrations';
+import { transactionSchema } from './database';
 
 @Module({})
 export class AppModule {
@@ -13,7 +12,7 @@ export class AppModule {
         PlatformModule.forRoot({
           service: 'transaction',
           config,
-          database: { entities: transactionEntities, migrations: transactionMigrations },
+          database: transactionSchema,
         }),
       ],
     };

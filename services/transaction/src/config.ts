@@ -11,6 +11,3 @@ export const transactionEnv = z.object({
 });
 
 export type TransactionConfig = z.output<typeof transactionEnv>;
-
-/** Only what the migration command needs, so a release job can migrate without the other settings. */
-export const transactionDatabaseEnv = z.object({ ...commonEnv.shape, ...postgresEnv('transaction').shape });

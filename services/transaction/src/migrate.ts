@@ -1,7 +1,4 @@
-import { runMigrationCli } from '@kasho/database';
-import { buildTransactionDataSource } from './database';
+import { runServiceMigrations } from '@kasho/platform';
+import { transactionSchema } from './database';
 
-// node dist/migrate.js up | down | status | check-drift | generate <Name>
-void runMigrationCli(() => buildTransactionDataSource()).then((code) => {
-  process.exitCode = code;
-});
+runServiceMigrations('transaction', transactionSchema);
