@@ -8,9 +8,10 @@ import { serviceEnvironment } from './lib/stack.mjs';
 assertNode24();
 if (spawnSync('npx', ['tsc', '-b', 'tsconfig.json'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0)
   process.exit(1);
-let failed = [];
+const failed = [];
 for (const { name } of SERVICES) {
   if (name === 'gateway') continue;
+  process.stdout.write(`${name}: `);
   const result = spawnSync(
     process.execPath,
     [path.join(repoRoot, `services/${name}/dist/migrate.js`), 'check-drift'],
