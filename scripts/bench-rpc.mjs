@@ -13,6 +13,7 @@ import { migrateAll, startServices } from './lib/stack.mjs';
 import { measure, formatRow } from './bench/measure.mjs';
 import { startBareRpc } from './bench/bare-amqp.mjs';
 import { httpGetter } from './bench/http-client.mjs';
+import { deleteStackTopology } from './lib/broker-cleanup.mjs';
 
 assertNode24();
 const missing = await checkInfrastructure();
@@ -96,7 +97,7 @@ try {
 } finally {
   await stack.stop();
   await client.close();
-  await client.deleteTopology();
+  await deleteStackTopology(url, namespace);
   await dropBenchDatabases(base.KASHO_DB_PREFIX);
 }
 
