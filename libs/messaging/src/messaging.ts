@@ -1,3 +1,4 @@
+import { connect } from 'amqplib';
 import type { DataSource } from 'typeorm';
 import { errorMessage, withinTime } from './common/async-utils';
 import { messagingMetrics, type MessagingMetrics } from './common/metrics';
@@ -17,7 +18,7 @@ import {
   type ResolvedMessagingOptions,
 } from './messaging-options';
 import { nudgeOnOutboxCommit, Outbox } from './outbox/outbox';
-import { OutboxRelay } from './outbox/outbox-relay';
+import { OutboxRelay, type OutboxPublisherPort } from './outbox/outbox-relay';
 import { RpcClient } from './rpc/rpc-client';
 import { RpcServer } from './rpc/rpc-server';
 import { declareExchanges, TopologyNames, TopologyRegistry } from './topology/topology';
@@ -109,11 +110,12 @@ export class Messaging {
   createOutboxRelay(
     dataSource: DataSource,
     overrides: Partial<ResolvedMessagingOptions['outbox']> = {},
+    decoratePublisher: (publisher: OutboxPublisherPort) => OutboxPublisherPort = (publisher) => publisher,
   ): OutboxRelay {
     const outbox = { ...this.options.outbox, ...overrides };
     return new OutboxRelay(
       dataSource,
-      this.confirmed,
+      decoratePublisher(this.confirmed),
       {
         names: this.names,
         batchSize: outbox.batchSize,
@@ -220,6 +222,16 @@ export class Messaging {
    * found it; never call it in a service.
    */
   async deleteTopology(): Promise<void> {
-    await this.connection.withChannel((channel) => this.registry.deleteAll(channel));
+    if (this.connection.isConnected()) {
+      await this.connection.withChannel((channel) => this.registry.deleteAll(channel));
+      return;
+    }
+    // Already closed (e.g. by the application's shutdown): use a connection of its own.
+    const model = await connect(this.options.url);
+    try {
+      await this.registry.deleteAll(await model.createChannel());
+    } finally {
+      await model.close();
+    }
   }
 }

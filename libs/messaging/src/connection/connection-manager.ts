@@ -22,6 +22,8 @@ function withHeartbeat(url: string, seconds: number): string {
  */
 export class AmqpConnectionManager implements ChannelHost {
   private model: ChannelModel | undefined;
+  /** Connected, topology declared and every channel (consumers included) open again. */
+  private ready = false;
   private loop: Promise<void> | undefined;
   private closing = false;
   private connectedOnce = false;
@@ -47,7 +49,7 @@ export class AmqpConnectionManager implements ChannelHost {
   }
 
   isConnected(): boolean {
-    return this.model !== undefined;
+    return this.ready && this.model !== undefined;
   }
 
   /** Connects once, retrying with backoff until `connectTimeoutMs`; start-up fails if the broker stays away. */
@@ -170,17 +172,20 @@ export class AmqpConnectionManager implements ChannelHost {
       await model.close().catch(() => undefined);
       throw error;
     }
+    if (this.model !== model) throw new Error('the connection closed during setup');
     if (this.connectedOnce) {
       this.reconnections += 1;
       this.metrics.reconnections.inc();
       this.logger.log(`AMQP connection ${this.options.connectionName} re-established`);
     }
     this.connectedOnce = true;
+    this.ready = true;
   }
 
   private onClosed(model: ChannelModel, error: Error | undefined): void {
     if (this.model !== model) return;
     this.model = undefined;
+    this.ready = false;
     for (const channel of this.channels) channel.detach();
     if (this.closing) return;
     this.logger.warn(`AMQP connection lost (${error?.message ?? 'closed'}); reconnecting`);
@@ -192,6 +197,7 @@ export class AmqpConnectionManager implements ChannelHost {
     await Promise.all([...this.channels].map((channel) => channel.close()));
     const model = this.model;
     this.model = undefined;
+    this.ready = false;
     if (model) await model.close().catch(() => undefined);
   }
 }

@@ -10,6 +10,7 @@ import type { AmqpConnectionManager } from '../connection/connection-manager';
 import type { ManagedChannel } from '../connection/managed-channel';
 import type { ResolvedMessagingOptions } from '../messaging-options';
 import {
+  assertConsumerName,
   consumerTopology,
   declareConsumerQueues,
   type ConsumerTopology,
@@ -74,6 +75,8 @@ export class EventConsumer {
   readonly topology: ConsumerTopology;
   /** The inbox's `consumer` column: stable across namespaces and replicas. */
   readonly inboxKey: string;
+  /** Messages handled by outcome since start: for tests and debugging (the metric is the production view). */
+  readonly stats: Record<HandlingOutcome, number> = { ok: 0, duplicate: 0, retry: 0, parked: 0, requeued: 0 };
   private channel: ManagedChannel<Channel> | undefined;
   private consumer: { channel: Channel; tag: string } | undefined;
   private accepting = false;
@@ -163,6 +166,7 @@ export class EventConsumer {
     } catch {
       // The channel is gone: the broker redelivers the message, and the inbox recognises it if it was handled.
     }
+    this.stats[outcome] += 1;
     this.deps.metrics.handlingDuration.observe(
       { consumer: this.inboxKey, outcome },
       (performance.now() - started) / 1000,
@@ -319,6 +323,7 @@ export class EventConsumers {
   }
 
   add(definition: ConsumerDefinition): EventConsumer {
+    assertConsumerName(definition.name);
     if (this.consumers.has(definition.name))
       throw new Error(`Consumer ${definition.name} is already subscribed`);
     if (definition.bindings.length === 0)
@@ -346,9 +351,14 @@ export class EventConsumers {
     return this.consumers.get(name);
   }
 
-  async start(): Promise<void> {
-    this.started = true;
+  /** Fails, naming the consumer, if an inbox consumer has no DataSource: call before connecting. */
+  assertReady(): void {
     for (const consumer of this.consumers.values()) this.assertDataSource(consumer);
+  }
+
+  async start(): Promise<void> {
+    this.assertReady();
+    this.started = true;
     for (const consumer of this.consumers.values()) await consumer.start();
   }
 

@@ -47,11 +47,18 @@ export class MessagingExplorer
     const dataSource = this.findDataSource();
     if (dataSource) this.messaging.useDataSource(dataSource);
     this.registerHandlers();
+    this.messaging.consumers.assertReady();
     await this.messaging.connect();
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.messaging.start();
+    try {
+      await this.messaging.start();
+    } catch (error) {
+      // A failed bootstrap gets no shutdown hooks: do not leave the connection (and the process) running.
+      await this.messaging.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {

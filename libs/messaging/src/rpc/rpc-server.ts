@@ -3,7 +3,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { rpcRoutingKey, type BackendServiceName, type RpcContract } from '@kasho/contracts';
 import { DomainError, ErrorCode } from '@kasho/errors';
 import { runWithContext } from '@kasho/logging';
-import { withinTime } from '../common/async-utils';
+import { errorMessage, withinTime } from '../common/async-utils';
 import {
   CORRELATION_ID_HEADER,
   extractTraceContext,
@@ -75,7 +75,11 @@ export class RpcServer {
       method: contract.method,
       handler: handler as RpcHandlerFunction<unknown, unknown>,
     });
-    if (this.accepting && !this.channel) void this.start();
+    if (this.accepting && !this.channel) {
+      this.start().catch((error: unknown) =>
+        this.logger.error(`RPC server failed to start: ${errorMessage(error)}`),
+      );
+    }
   }
 
   get methods(): string[] {

@@ -1,0 +1,45 @@
+import { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '@kasho/testing';
+import { CreateMessagingTables1764200000000, MESSAGING_ENTITIES } from '../src';
+
+describe('messaging tables migration', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('msg-migration');
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: database.url,
+      entities: [...MESSAGING_ENTITIES],
+      migrations: [CreateMessagingTables1764200000000],
+    });
+    await dataSource.initialize();
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  async function tables(): Promise<string[]> {
+    const rows = await dataSource.query<Array<{ table_name: string }>>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE '%_messages' ORDER BY 1",
+    );
+    return rows.map((row) => row.table_name);
+  }
+
+  it('matches the entities exactly: generating a migration after it produces nothing (no drift)', async () => {
+    await dataSource.runMigrations();
+    expect(await tables()).toEqual(['inbox_messages', 'outbox_messages']);
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+  });
+
+  it('is reversible', async () => {
+    await dataSource.undoLastMigration();
+    expect(await tables()).toEqual([]);
+    await dataSource.runMigrations();
+    expect(await tables()).toEqual(['inbox_messages', 'outbox_messages']);
+  });
+});
