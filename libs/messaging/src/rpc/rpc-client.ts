@@ -73,22 +73,38 @@ export class RpcClient {
     });
   }
 
-  async call<Request, Response>(
+  /**
+   * Calls `contract` and resolves with its response. Rejects with the remote DomainError (same code and detail),
+   * `upstream_timeout` (retryable) past the deadline, or `service_unavailable` (retryable) without a broker or
+   * without any instance serving the method.
+   */
+  call<Request, Response>(
     contract: RpcContract<Request, Response>,
     payload: Request,
     options: RpcCallOptions = {},
   ): Promise<Response> {
     const timeoutMs = options.timeoutMs ?? this.options.rpcTimeoutMs;
     const started = performance.now();
-    let channel = this.channel.current();
-    if (!channel) {
-      try {
-        channel = await this.channel.get(timeoutMs);
-      } catch (error) {
+    // Not an async function: the hot path (channel open) should not pay for an extra promise and its ticks.
+    const channel = this.channel.current();
+    if (channel) return this.send(channel, contract, payload, options, timeoutMs, started);
+    return this.channel.get(timeoutMs).then(
+      (opened) => this.send(opened, contract, payload, options, timeoutMs, started),
+      (error: unknown) => {
         this.observe(contract, 'unavailable', started);
         throw error;
-      }
-    }
+      },
+    );
+  }
+
+  private send<Request, Response>(
+    channel: Channel,
+    contract: RpcContract<Request, Response>,
+    payload: Request,
+    options: RpcCallOptions,
+    timeoutMs: number,
+    started: number,
+  ): Promise<Response> {
     const remaining = Math.max(1, Math.round(timeoutMs - (performance.now() - started)));
     const id = this.idPrefix + (this.sequence += 1).toString(36);
     const span = this.tracer.startSpan(`${contract.service}/${contract.method}`, {
