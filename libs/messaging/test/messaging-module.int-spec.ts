@@ -96,7 +96,13 @@ class TestDatabaseModule {}
 
 function appModule(options: MessagingOptions, withDatabase: boolean): new () => unknown {
   @Module({
-    imports: [...(withDatabase ? [TestDatabaseModule] : []), MessagingModule.forRoot(options)],
+    imports: [
+      ...(withDatabase ? [TestDatabaseModule] : []),
+      // The database-less variant takes the async form, as a service reading its validated config would.
+      withDatabase
+        ? MessagingModule.forRoot(options)
+        : MessagingModule.forRootAsync({ useFactory: () => options }),
+    ],
     providers: [...(withDatabase ? [AccountsService] : []), WelcomeConsumer],
   })
   class AppModule {}

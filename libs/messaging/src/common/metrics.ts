@@ -68,22 +68,3 @@ export function messagingMetrics(): MessagingMetrics {
     ),
   };
 }
-
-/**
- * Caches one histogram child per label combination: `observe(labels, v)` hashes the labels on every call, which
- * shows up at tens of thousands of RPCs per second.
- */
-export class LabelledTimer<L extends string> {
-  private readonly children = new Map<string, { observe(value: number): void }>();
-
-  constructor(private readonly metric: Histogram<L>) {}
-
-  observe(key: string, labels: Record<L, string>, seconds: number): void {
-    let child = this.children.get(key);
-    if (!child) {
-      child = this.metric.labels(labels);
-      this.children.set(key, child);
-    }
-    child.observe(seconds);
-  }
-}

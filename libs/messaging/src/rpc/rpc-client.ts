@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Channel, ConsumeMessage, Message } from 'amqplib';
-import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Span, type SpanOptions } from '@opentelemetry/api';
 import { rpcRoutingKey, type RpcContract } from '@kasho/contracts';
 import { DomainError, ErrorCode } from '@kasho/errors';
+import type { MessagingLogger } from '../common/messaging-logger';
 import {
   CORRELATION_ID_HEADER,
   injectTraceContext,
@@ -10,14 +11,13 @@ import {
   resolveCorrelationId,
   type AmqpHeaders,
 } from '../common/message-headers';
-import { LabelledTimer, type MessagingMetrics, type RpcOutcome } from '../common/metrics';
+import type { MessagingMetrics, RpcOutcome } from '../common/metrics';
 import { brokerUnavailable } from '../connection/broker-unavailable';
 import type { AmqpConnectionManager } from '../connection/connection-manager';
 import type { ManagedChannel } from '../connection/managed-channel';
 import type { ResolvedMessagingOptions } from '../messaging-options';
 import type { TopologyNames } from '../topology/topology';
 import { decodeReply, DIRECT_REPLY_TO, encodeJson, JSON_CONTENT_TYPE } from './rpc-wire';
-import type { MessagingLogger } from '../common/messaging-logger';
 
 export interface RpcCallOptions {
   /** The deadline of this call; default `rpcTimeoutMs`. The request expires in the queue at the same moment. */
@@ -26,15 +26,27 @@ export interface RpcCallOptions {
   correlationId?: string;
 }
 
+/** What every call of one method shares, computed once: routing key, span options, metric children. */
+interface MethodRoute {
+  service: string;
+  method: string;
+  routingKey: string;
+  spanName: string;
+  spanOptions: SpanOptions;
+  durations: Record<RpcOutcome, { observe(seconds: number): void }>;
+}
+
 interface PendingCall {
   resolve(value: unknown): void;
   reject(error: unknown): void;
   timer: NodeJS.Timeout;
   started: number;
   timeoutMs: number;
-  contract: RpcContract<unknown, unknown>;
+  route: MethodRoute;
   span: Span;
 }
+
+const OUTCOMES: readonly RpcOutcome[] = ['ok', 'error', 'timeout', 'unavailable'];
 
 /**
  * Calls other services over `kasho.rpc` with direct reply-to: no reply queue to declare, replies come straight back
@@ -43,14 +55,15 @@ interface PendingCall {
  */
 export class RpcClient {
   private readonly pending = new Map<string, PendingCall>();
+  private readonly routes = new Map<string, MethodRoute>();
   private readonly channel: ManagedChannel<Channel>;
   // AMQP correlation ids only need to be unique among this client's pending calls: a random prefix and a counter
   // are cheaper than a UUID per call.
   private readonly idPrefix = `${randomBytes(6).toString('base64url')}.`;
   private sequence = 0;
-  private readonly durations: LabelledTimer<'service' | 'method' | 'outcome'>;
   private readonly tracer = messagingTracer();
   private readonly logger: MessagingLogger;
+  private readonly onTimeoutCallback = (id: string): void => this.onTimeout(id);
 
   constructor(
     connection: AmqpConnectionManager,
@@ -59,7 +72,6 @@ export class RpcClient {
     private readonly metrics: MessagingMetrics,
   ) {
     this.logger = options.logger;
-    this.durations = new LabelledTimer(metrics.rpcClientDuration);
     this.channel = connection.createChannel('rpc-client', {
       confirm: false,
       setup: async (channel) => {
@@ -85,36 +97,60 @@ export class RpcClient {
   ): Promise<Response> {
     const timeoutMs = options.timeoutMs ?? this.options.rpcTimeoutMs;
     const started = performance.now();
+    const route = this.route(contract);
     // Not an async function: the hot path (channel open) should not pay for an extra promise and its ticks.
     const channel = this.channel.current();
-    if (channel) return this.send(channel, contract, payload, options, timeoutMs, started);
+    if (channel) return this.send(channel, route, payload, options, timeoutMs, started);
     return this.channel.get(timeoutMs).then(
-      (opened) => this.send(opened, contract, payload, options, timeoutMs, started),
+      (opened) => this.send<Response>(opened, route, payload, options, timeoutMs, started),
       (error: unknown) => {
-        this.observe(contract, 'unavailable', started);
+        route.durations.unavailable.observe((performance.now() - started) / 1000);
         throw error;
       },
     );
   }
 
-  private send<Request, Response>(
+  /** Number of calls waiting for a reply. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  private route(contract: RpcContract<unknown, unknown>): MethodRoute {
+    const routingKey = rpcRoutingKey(contract);
+    let route = this.routes.get(routingKey);
+    if (!route) {
+      const { service, method } = contract;
+      const durations = {} as MethodRoute['durations'];
+      for (const outcome of OUTCOMES) {
+        durations[outcome] = this.metrics.rpcClientDuration.labels({ service, method, outcome });
+      }
+      route = {
+        service,
+        method,
+        routingKey,
+        spanName: `${service}/${method}`,
+        spanOptions: {
+          kind: SpanKind.CLIENT,
+          attributes: { 'rpc.system': 'rabbitmq', 'rpc.service': service, 'rpc.method': method },
+        },
+        durations,
+      };
+      this.routes.set(routingKey, route);
+    }
+    return route;
+  }
+
+  private send<Response>(
     channel: Channel,
-    contract: RpcContract<Request, Response>,
-    payload: Request,
+    route: MethodRoute,
+    payload: unknown,
     options: RpcCallOptions,
     timeoutMs: number,
     started: number,
   ): Promise<Response> {
     const remaining = Math.max(1, Math.round(timeoutMs - (performance.now() - started)));
     const id = this.idPrefix + (this.sequence += 1).toString(36);
-    const span = this.tracer.startSpan(`${contract.service}/${contract.method}`, {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        'rpc.system': 'rabbitmq',
-        'rpc.service': contract.service,
-        'rpc.method': contract.method,
-      },
-    });
+    const span = this.tracer.startSpan(route.spanName, route.spanOptions);
     const headers: AmqpHeaders = { [CORRELATION_ID_HEADER]: resolveCorrelationId(options.correlationId) };
     injectTraceContext(headers, trace.setSpan(context.active(), span));
 
@@ -122,14 +158,14 @@ export class RpcClient {
       this.pending.set(id, {
         resolve,
         reject,
-        timer: setTimeout(() => this.onTimeout(id), remaining),
+        timer: setTimeout(this.onTimeoutCallback, remaining, id),
         started,
         timeoutMs,
-        contract,
+        route,
         span,
       });
       try {
-        channel.publish(this.names.rpcExchange, rpcRoutingKey(contract), encodeJson(payload), {
+        channel.publish(this.names.rpcExchange, route.routingKey, encodeJson(payload), {
           correlationId: id,
           replyTo: DIRECT_REPLY_TO,
           // The request is worthless after the deadline: the broker drops it rather than have a server do the work.
@@ -143,11 +179,6 @@ export class RpcClient {
         this.settle(id, 'unavailable', brokerUnavailable(undefined, error));
       }
     });
-  }
-
-  /** Number of calls waiting for a reply. */
-  get inFlight(): number {
-    return this.pending.size;
   }
 
   private onReply(message: ConsumeMessage): void {
@@ -167,7 +198,7 @@ export class RpcClient {
   private onTimeout(id: string): void {
     const call = this.pending.get(id);
     if (!call) return;
-    const { service, method } = call.contract;
+    const { service, method } = call.route;
     this.settle(
       id,
       'timeout',
@@ -185,7 +216,7 @@ export class RpcClient {
     const id = message.properties.correlationId as string | undefined;
     const call = id === undefined ? undefined : this.pending.get(id);
     if (!id || !call) return;
-    const { service, method } = call.contract;
+    const { service, method } = call.route;
     this.settle(id, 'unavailable', brokerUnavailable(`No ${service} instance is serving ${method}.`));
   }
 
@@ -198,7 +229,7 @@ export class RpcClient {
     if (!call) return;
     this.pending.delete(id);
     clearTimeout(call.timer);
-    this.observe(call.contract, outcome, call.started);
+    call.route.durations[outcome].observe((performance.now() - call.started) / 1000);
     if (error) {
       call.span.setStatus({ code: SpanStatusCode.ERROR, message: error.code });
       call.span.end();
@@ -207,14 +238,6 @@ export class RpcClient {
       call.span.end();
       call.resolve(result);
     }
-  }
-
-  private observe(contract: RpcContract<unknown, unknown>, outcome: RpcOutcome, started: number): void {
-    this.durations.observe(
-      `${contract.service}|${contract.method}|${outcome}`,
-      { service: contract.service, method: contract.method, outcome },
-      (performance.now() - started) / 1000,
-    );
   }
 
   /** Fails every call still waiting: the client is shutting down. */

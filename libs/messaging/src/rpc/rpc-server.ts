@@ -1,5 +1,5 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type SpanOptions } from '@opentelemetry/api';
 import { rpcRoutingKey, type BackendServiceName, type RpcContract } from '@kasho/contracts';
 import { DomainError, ErrorCode } from '@kasho/errors';
 import { runWithContext } from '@kasho/logging';
@@ -10,12 +10,13 @@ import {
   headerString,
   messagingTracer,
 } from '../common/message-headers';
-import { LabelledTimer, type MessagingMetrics } from '../common/metrics';
+import type { MessagingMetrics } from '../common/metrics';
 import { uuidv7 } from '../common/uuidv7';
 import type { AmqpConnectionManager } from '../connection/connection-manager';
 import type { ManagedChannel } from '../connection/managed-channel';
 import type { ResolvedMessagingOptions } from '../messaging-options';
 import { declareRpcQueue, type TopologyNames, type TopologyRegistry } from '../topology/topology';
+import { AckBatcher } from './ack-batcher';
 import { encodeJson, JSON_CONTENT_TYPE, replyForError, type RpcReply } from './rpc-wire';
 import type { MessagingLogger } from '../common/messaging-logger';
 
@@ -31,6 +32,15 @@ export type RpcHandlerFunction<Request, Response> = (
 
 type ServerOutcome = 'ok' | 'domain_error' | 'internal_error';
 
+/** One served method, with what every request of it shares computed once. */
+interface RegisteredMethod {
+  method: string;
+  handler: RpcHandlerFunction<unknown, unknown>;
+  spanName: string;
+  spanOptions: SpanOptions;
+  durations: Record<ServerOutcome, { observe(seconds: number): void }>;
+}
+
 /**
  * Serves this service's RPC methods from its queue `rpc.<service>`. Handlers run inside the caller's correlation
  * context and trace; a DomainError goes back as its stable code, anything else as internal_error (and is logged
@@ -38,16 +48,12 @@ type ServerOutcome = 'ok' | 'domain_error' | 'internal_error';
  * how many run at once per replica.
  */
 export class RpcServer {
-  private readonly handlers = new Map<
-    string,
-    { method: string; handler: RpcHandlerFunction<unknown, unknown> }
-  >();
+  private readonly handlers = new Map<string, RegisteredMethod>();
   private channel: ManagedChannel<Channel> | undefined;
   private consumer: { channel: Channel; tag: string } | undefined;
   private accepting = false;
   private inFlight = 0;
   private drained: (() => void) | undefined;
-  private readonly durations: LabelledTimer<'service' | 'method' | 'outcome'>;
   private readonly tracer = messagingTracer();
   private readonly logger: MessagingLogger;
 
@@ -56,10 +62,9 @@ export class RpcServer {
     private readonly names: TopologyNames,
     private readonly registry: TopologyRegistry,
     private readonly options: ResolvedMessagingOptions,
-    metrics: MessagingMetrics,
+    private readonly metrics: MessagingMetrics,
   ) {
     this.logger = options.logger;
-    this.durations = new LabelledTimer(metrics.rpcServerDuration);
   }
 
   handle<Request, Response>(
@@ -71,10 +76,7 @@ export class RpcServer {
     }
     const key = rpcRoutingKey(contract);
     if (this.handlers.has(key)) throw new Error(`RPC ${key} already has a handler`);
-    this.handlers.set(key, {
-      method: contract.method,
-      handler: handler as RpcHandlerFunction<unknown, unknown>,
-    });
+    this.handlers.set(key, this.register(contract.method, handler as RpcHandlerFunction<unknown, unknown>));
     if (this.accepting && !this.channel) {
       this.start().catch((error: unknown) =>
         this.logger.error(`RPC server failed to start: ${errorMessage(error)}`),
@@ -84,6 +86,34 @@ export class RpcServer {
 
   get methods(): string[] {
     return [...this.handlers.values()].map(({ method }) => method);
+  }
+
+  private register(method: string, handler: RpcHandlerFunction<unknown, unknown>): RegisteredMethod {
+    const service = this.options.service;
+    const durations = (outcome: ServerOutcome): { observe(seconds: number): void } =>
+      this.metrics.rpcServerDuration.labels({ service, method, outcome });
+    return {
+      method,
+      handler,
+      spanName: `${service}/${method}`,
+      spanOptions: {
+        kind: SpanKind.SERVER,
+        attributes: { 'rpc.system': 'rabbitmq', 'rpc.service': service, 'rpc.method': method },
+      },
+      durations: {
+        ok: durations('ok'),
+        domain_error: durations('domain_error'),
+        internal_error: durations('internal_error'),
+      },
+    };
+  }
+
+  /** A method this replica does not serve (version skew): answered with internal_error, not silence. */
+  private unserved(routingKey: string): RegisteredMethod {
+    const method = routingKey.slice(this.options.service.length + 1);
+    return this.register(method, () => {
+      throw new DomainError(ErrorCode.InternalError, `${this.options.service} does not serve ${method}.`);
+    });
   }
 
   /** Declares `rpc.<service>` and starts consuming; a no-op for a service without handlers (the gateway). */
@@ -100,9 +130,10 @@ export class RpcServer {
       setup: async (channel) => {
         await channel.prefetch(this.options.prefetch);
         if (!this.accepting) return;
+        const acks = new AckBatcher(channel);
         const { consumerTag } = await channel.consume(
           queue,
-          (message) => message && this.onRequest(channel, message),
+          (message) => message && this.onRequest(acks, message),
         );
         this.consumer = { channel, tag: consumerTag };
       },
@@ -124,41 +155,31 @@ export class RpcServer {
     }
   }
 
-  private onRequest(channel: Channel, message: ConsumeMessage): void {
+  private onRequest(acks: AckBatcher, message: ConsumeMessage): void {
     this.inFlight += 1;
-    void this.process(channel, message).finally(() => {
+    acks.track(message);
+    void this.process(acks, message).finally(() => {
       this.inFlight -= 1;
       if (this.inFlight === 0) this.drained?.();
     });
   }
 
-  private async process(channel: Channel, message: ConsumeMessage): Promise<void> {
+  private async process(acks: AckBatcher, message: ConsumeMessage): Promise<void> {
     const started = performance.now();
     const routingKey = message.fields.routingKey;
-    const registered = this.handlers.get(routingKey);
-    const method = registered?.method ?? routingKey.slice(this.options.service.length + 1);
+    const registered = this.handlers.get(routingKey) ?? this.unserved(routingKey);
     const headers = message.properties.headers;
     const correlationId = headerString(headers, CORRELATION_ID_HEADER) ?? uuidv7();
     const parent = extractTraceContext(headers);
-    const span = this.tracer.startSpan(
-      `${this.options.service}/${method}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: { 'rpc.system': 'rabbitmq', 'rpc.service': this.options.service, 'rpc.method': method },
-      },
-      parent,
-    );
+    const span = this.tracer.startSpan(registered.spanName, registered.spanOptions, parent);
 
     let reply: RpcReply;
     let outcome: ServerOutcome;
     try {
-      if (!registered) {
-        throw new DomainError(ErrorCode.InternalError, `${this.options.service} does not serve ${method}.`);
-      }
       const request: unknown = JSON.parse(message.content.toString('utf8'));
       const result = await runWithContext({ correlationId }, () =>
         context.with(trace.setSpan(parent, span), () =>
-          registered.handler(request, { correlationId, method }),
+          registered.handler(request, { correlationId, method: registered.method }),
         ),
       );
       reply = { ok: true, result };
@@ -167,7 +188,7 @@ export class RpcServer {
       outcome = error instanceof DomainError ? 'domain_error' : 'internal_error';
       if (outcome === 'internal_error') {
         this.logger.error(
-          `RPC ${routingKey} failed (correlation id ${correlationId}): ${error instanceof Error ? error.message : String(error)}`,
+          `RPC ${routingKey} failed (correlation id ${correlationId}): ${errorMessage(error)}`,
           error instanceof Error ? error.stack : undefined,
         );
         span.recordException(error instanceof Error ? error : String(error));
@@ -183,19 +204,15 @@ export class RpcServer {
     };
     try {
       if (replyTo) {
-        channel.publish('', replyTo, encodeJson(reply), {
+        acks.channel.publish('', replyTo, encodeJson(reply), {
           correlationId: callId,
           contentType: JSON_CONTENT_TYPE,
         });
       }
-      channel.ack(message);
+      acks.finish(message);
     } catch {
       // The channel died under us: the request is redelivered (or has expired) and the caller retries or times out.
     }
-    this.durations.observe(
-      `${method}|${outcome}`,
-      { service: this.options.service, method, outcome },
-      (performance.now() - started) / 1000,
-    );
+    registered.durations[outcome].observe((performance.now() - started) / 1000);
   }
 }
