@@ -36,6 +36,17 @@ describe('messaging tables migration', () => {
     expect(pending.upQueries.map((query) => query.query)).toEqual([]);
   });
 
+  it("keeps the relay's index partial: TypeORM's diff does not compare index predicates, so check it here", async () => {
+    const [index] = await dataSource.query<Array<{ indexdef: string }>>(
+      "SELECT indexdef FROM pg_indexes WHERE indexname = 'IDX_outbox_messages_unpublished'",
+    );
+    expect(index.indexdef).toMatch(/\(sequence\) WHERE \(published_at IS NULL\)$/);
+    const metadata = dataSource
+      .getMetadata('outbox_messages')
+      .indices.find((candidate) => candidate.name === 'IDX_outbox_messages_unpublished');
+    expect(metadata?.where).toBe('"published_at" IS NULL');
+  });
+
   it('is reversible', async () => {
     await dataSource.undoLastMigration();
     expect(await tables()).toEqual([]);

@@ -24,7 +24,8 @@ export class AckBatcher {
     setImmediate(() => this.flush());
   }
 
-  private flush(): void {
+  /** Sends the acks now (also called at shutdown, before the channel closes). */
+  flush(): void {
     this.scheduled = false;
     let head = 0;
     while (head < this.outstanding.length && this.finished.has(this.outstanding[head].fields.deliveryTag))

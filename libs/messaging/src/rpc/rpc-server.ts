@@ -50,7 +50,7 @@ interface RegisteredMethod {
 export class RpcServer {
   private readonly handlers = new Map<string, RegisteredMethod>();
   private channel: ManagedChannel<Channel> | undefined;
-  private consumer: { channel: Channel; tag: string } | undefined;
+  private consumer: { channel: Channel; tag: string; acks: AckBatcher } | undefined;
   private accepting = false;
   private inFlight = 0;
   private drained: (() => void) | undefined;
@@ -135,7 +135,7 @@ export class RpcServer {
           queue,
           (message) => message && this.onRequest(acks, message),
         );
-        this.consumer = { channel, tag: consumerTag };
+        this.consumer = { channel, tag: consumerTag, acks };
       },
     });
     await this.connection.openNow(this.channel);
@@ -153,6 +153,7 @@ export class RpcServer {
         this.logger.warn(`${this.inFlight} RPC requests were still running at shutdown`);
       }
     }
+    consumer?.acks.flush();
   }
 
   private onRequest(acks: AckBatcher, message: ConsumeMessage): void {
