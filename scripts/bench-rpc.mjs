@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { Client } from 'pg';
 import { assertNode24, checkInfrastructure, repoRoot } from './lib/workspace.mjs';
 import { migrateAll, startServices } from './lib/stack.mjs';
-import { measure, formatRow } from './bench/measure.mjs';
+import { formatRow, measureAlternating } from './bench/measure.mjs';
 import { startBareRpc } from './bench/bare-amqp.mjs';
 import { httpGetter } from './bench/http-client.mjs';
 import { deleteStackTopology } from './lib/broker-cleanup.mjs';
@@ -27,7 +27,10 @@ const { Messaging } = await import('@kasho/messaging');
 const { defineRpc, systemStatusRpc } = await import('@kasho/contracts');
 
 const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const durationMs = Number(process.env.BENCH_DURATION_MS ?? 3000);
+const durationMs = Number(process.env.BENCH_DURATION_MS ?? 1000);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+// Both RPC servers in rows 1 and 2 take the same number of unacknowledged requests at once.
+const prefetch = 128;
 const concurrencies = [1, 16, 64];
 const runId = randomBytes(3).toString('hex');
 const namespace = `bench.${runId}.`;
@@ -40,10 +43,16 @@ const record = (label, concurrency, result, reference) => {
 };
 
 // 1 and 2: in one process, client and server on separate connections, like the reference.
-const bare = await startBareRpc(url, `${namespace}bare`);
+const bare = await startBareRpc(url, `${namespace}bare`, prefetch);
 const echo = defineRpc('auth', 'bench.echo');
 const echoNamespace = `${namespace}echo.`;
-const server = await Messaging.connect({ url, service: 'auth', namespace: echoNamespace, logger: silent() });
+const server = await Messaging.connect({
+  url,
+  service: 'auth',
+  namespace: echoNamespace,
+  prefetch,
+  logger: silent(),
+});
 server.rpcServer.handle(echo, (request) => request);
 await server.start();
 const echoClient = await Messaging.connect({
@@ -53,9 +62,15 @@ const echoClient = await Messaging.connect({
   logger: silent(),
 });
 for (const concurrency of concurrencies) {
-  const reference = await measure(bare.call, { concurrency, durationMs });
+  const [reference, library] = await measureAlternating(
+    [bare.call, () => echoClient.rpcClient.call(echo, {})],
+    {
+      concurrency,
+      durationMs,
+      rounds,
+    },
+  );
   record('bare amqplib (reference)', concurrency, reference);
-  const library = await measure(() => echoClient.rpcClient.call(echo, {}), { concurrency, durationMs });
   record('@kasho/messaging RPC', concurrency, library, reference);
 }
 await bare.close();
@@ -78,20 +93,16 @@ const client = await Messaging.connect({ url, service: 'gateway', namespace, log
 const gateway = `http://127.0.0.1:${base.KASHO_PORT_BASE}`;
 try {
   for (const concurrency of concurrencies) {
-    const http = await measure(httpGetter(`${gateway}/health/live`, concurrency), {
-      concurrency,
-      durationMs,
-    });
+    const [http, rpc, full] = await measureAlternating(
+      [
+        httpGetter(`${gateway}/health/live`, concurrency),
+        () => client.rpcClient.call(systemStatusRpc('auth'), {}),
+        httpGetter(`${gateway}/v1/status/auth`, concurrency),
+      ],
+      { concurrency, durationMs, rounds },
+    );
     record('HTTP /health/live (Nest on Fastify, no RPC)', concurrency, http);
-    const rpc = await measure(() => client.rpcClient.call(systemStatusRpc('auth'), {}), {
-      concurrency,
-      durationMs,
-    });
     record('RPC auth system.status (no HTTP)', concurrency, rpc);
-    const full = await measure(httpGetter(`${gateway}/v1/status/auth`, concurrency), {
-      concurrency,
-      durationMs,
-    });
     record('HTTP /v1/status/auth via gateway', concurrency, full);
   }
 } finally {

@@ -1,12 +1,12 @@
 // The reference: a bare amqplib request/reply loop over direct reply-to on the same broker, TCP_NODELAY on.
 import { connect } from 'amqplib';
 
-export async function startBareRpc(url, queue) {
+export async function startBareRpc(url, queue, prefetch) {
   const options = { noDelay: true };
   const serverConnection = await connect(url, options);
   const server = await serverConnection.createChannel();
   await server.assertQueue(queue, { exclusive: true, autoDelete: true });
-  await server.prefetch(256);
+  await server.prefetch(prefetch);
   await server.consume(queue, (message) => {
     server.sendToQueue(message.properties.replyTo, message.content, {
       correlationId: message.properties.correlationId,

@@ -40,3 +40,21 @@ export function formatRow(label, concurrency, result, reference) {
   const ratio = reference ? `${((result.perSecond / reference.perSecond) * 100).toFixed(0)}%` : '—';
   return `| ${label} | ${concurrency} | ${Math.round(result.perSecond)} | ${result.p50.toFixed(3)} | ${result.p99.toFixed(3)} | ${ratio} | ${result.errors} |`;
 }
+
+/**
+ * Measures several calls in alternating rounds (a, b, a, b, …) and keeps, for each, the round with the median
+ * throughput: a burst of other work on this 2-core machine then skews one round, not one column.
+ */
+export async function measureAlternating(calls, { concurrency, durationMs, rounds = 3 }) {
+  const perCall = calls.map(() => []);
+  for (let round = 0; round < rounds; round += 1) {
+    for (const [index, call] of calls.entries()) {
+      perCall[index].push(
+        await measure(call, { concurrency, durationMs, warmupMs: round === 0 ? 500 : 200 }),
+      );
+    }
+  }
+  return perCall.map(
+    (results) => results.sort((a, b) => a.perSecond - b.perSecond)[Math.floor(results.length / 2)],
+  );
+}
