@@ -8,7 +8,13 @@ import {
   MESSAGING_ENTITIES,
   RpcHandler,
 } from '@kasho/messaging';
-import { createTestDatabase, createTestNamespace, TEST_AMQP_URL, type TestDatabase } from '@kasho/testing';
+import {
+  createTestDatabase,
+  createTestNamespace,
+  freePort,
+  TEST_AMQP_URL,
+  type TestDatabase,
+} from '@kasho/testing';
 import { Controller, Module } from '@nestjs/common';
 import { z } from 'zod';
 import { PlatformModule, type RunningService, startService } from '../src';
@@ -48,7 +54,7 @@ let serviceMessaging: Messaging;
 beforeAll(async () => {
   database = await createTestDatabase('platform');
   const config = loadConfig(env, {
-    HTTP_PORT: String(20000 + Math.floor(Math.random() * 40000)),
+    HTTP_PORT: String(await freePort()),
     DATABASE_URL: database.url,
     REDIS_KEY_PREFIX: `${namespace}auth:`,
     AMQP_NAMESPACE: namespace,

@@ -13,7 +13,8 @@ const repoRoot = path.resolve(__dirname, '../../..');
 const runId = randomBytes(3).toString('hex');
 const dbPrefix = `kasho_e2e_${runId}_`;
 const namespace = `t.e2e.${runId}.`;
-const portBase = 20000 + Math.floor(Math.random() * 400) * 100;
+// Six consecutive ports below Linux's ephemeral range (32768+), where outgoing connections never take them.
+const portBase = 20000 + Math.floor(Math.random() * 120) * 100;
 const gateway = `http://127.0.0.1:${portBase}`;
 const rpcTimeoutMs = 1500;
 
@@ -32,20 +33,27 @@ let stack: ChildProcessWithoutNullStreams;
 let output = '';
 const pids = new Map<string, number>();
 
+/** Resolves once the stack's output matches; rejects if it exits or times out first, leaving no timer behind. */
 function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
+    const finish = (error?: Error): void => {
+      clearTimeout(timer);
+      stack.stdout.off('data', check);
+      stack.off('exit', onExit);
+      if (error) reject(error);
+      else resolve();
+    };
+    const check = (): void => {
+      if (pattern.test(output)) finish();
+    };
+    const onExit = (code: number | null): void =>
+      finish(new Error(`stack exited with ${code}; output:\n${output}`));
     const timer = setTimeout(
-      () => reject(new Error(`timed out waiting for ${pattern}; output:\n${output}`)),
+      () => finish(new Error(`timed out waiting for ${pattern}; output:\n${output}`)),
       timeoutMs,
     );
-    const check = (): void => {
-      if (pattern.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
     stack.stdout.on('data', check);
-    stack.on('exit', (code) => reject(new Error(`stack exited with ${code}; output:\n${output}`)));
+    stack.on('exit', onExit);
     check();
   });
 }

@@ -4,7 +4,7 @@ import { loadConfig } from '@kasho/config';
 import { CreateMessagingTables1764200000000, Messaging, MESSAGING_ENTITIES } from '@kasho/messaging';
 import { startTracing } from '@kasho/observability';
 import { PlatformModule, type RunningService, startService } from '@kasho/platform';
-import { createTestDatabase, createTestNamespace, type TestDatabase } from '@kasho/testing';
+import { createTestDatabase, createTestNamespace, freePort, type TestDatabase } from '@kasho/testing';
 import { AppModule } from '../src/app.module';
 import { gatewayEnv } from '../src/config';
 import { configureGatewayHttp } from '../src/http-setup';
@@ -16,7 +16,7 @@ const exporter = new InMemorySpanExporter();
 startTracing({ serviceName: 'kasho-trace-test', exporter });
 
 const namespace = createTestNamespace('trace');
-const port = () => String(20000 + Math.floor(Math.random() * 40000));
+const port = async (): Promise<string> => String(await freePort());
 let database: TestDatabase;
 let backend: RunningService;
 let gateway: RunningService;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   database = await createTestDatabase('trace');
   const common = { AMQP_NAMESPACE: namespace, LOG_LEVEL: 'warn', LOG_PRETTY: 'false' };
   const backendConfig = {
-    ...loadConfig(gatewayEnv, { ...common, HTTP_PORT: port() }),
+    ...loadConfig(gatewayEnv, { ...common, HTTP_PORT: await port() }),
     DATABASE_URL: database.url,
     DATABASE_MIGRATE_ON_START: true,
   };
@@ -38,7 +38,7 @@ beforeAll(async () => {
       database: { entities: [...MESSAGING_ENTITIES], migrations: [CreateMessagingTables1764200000000] },
     }),
   });
-  const gatewayConfig = loadConfig(gatewayEnv, { ...common, HTTP_PORT: port() });
+  const gatewayConfig = loadConfig(gatewayEnv, { ...common, HTTP_PORT: await port() });
   gateway = await startService({
     service: 'gateway',
     config: gatewayConfig,
