@@ -1,4 +1,4 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { connect } from 'amqplib';
@@ -178,4 +178,19 @@ describe('stopping the stack', () => {
     }
     expect(output).toContain('stack: stopped');
   }, 40_000);
+});
+
+describe('starting without the infrastructure', () => {
+  it('says which dependency is unreachable and how to start it', () => {
+    const result = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/stack.mjs')], {
+      cwd: repoRoot,
+      env: { ...process.env, KASHO_SKIP_BUILD: 'true', AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('RabbitMQ is not reachable on 127.0.0.1:1');
+    expect(result.stderr).toContain('rabbitmq-server -detached');
+    expect(result.stderr).not.toContain('PostgreSQL');
+  });
 });
