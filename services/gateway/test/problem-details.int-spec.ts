@@ -105,6 +105,13 @@ describe('problem+json at the gateway', () => {
     expect(await problem(response)).toMatchObject({ code: 'unsupported_media_type' });
   });
 
+  it('answers a known route with the wrong method with 405 and the methods it allows', async () => {
+    const response = await fetch(`${base}/probe/domain`, { method: 'DELETE' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+    expect(await problem(response)).toMatchObject({ code: 'method_not_allowed', instance: '/probe/domain' });
+  });
+
   it('answers an unknown route with 404 route_not_found', async () => {
     const response = await fetch(`${base}/nowhere`);
     expect(response.status).toBe(404);

@@ -1,5 +1,7 @@
-import { DomainError, PROBLEM_CONTENT_TYPE, toProblemDetails } from '@kasho/errors';
+import { DomainError, ErrorCode, PROBLEM_CONTENT_TYPE, toProblemDetails } from '@kasho/errors';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { allowedMethods, type RouteFinder } from './allowed-methods';
 import { codeForHttpLayerError, HTTP_LAYER_DETAIL } from './http-error-codes';
 
 interface ProblemReply {
@@ -17,12 +19,22 @@ interface ProblemReply {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problems');
 
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<{ url: string }>();
     const reply = http.getResponse<ProblemReply>();
-    const error = this.toDomainError(exception);
-    const problem = toProblemDetails(error, request.url.split('?')[0]);
+    const path = request.url.split('?')[0] ?? '/';
+    let error = this.toDomainError(exception);
+    if (error instanceof DomainError && error.code === ErrorCode.RouteNotFound) {
+      const allowed = allowedMethods(this.adapterHost.httpAdapter.getInstance<RouteFinder>(), path);
+      if (allowed.length > 0) {
+        reply.header('allow', allowed.join(', '));
+        error = new DomainError(ErrorCode.MethodNotAllowed, HTTP_LAYER_DETAIL[ErrorCode.MethodNotAllowed]!);
+      }
+    }
+    const problem = toProblemDetails(error, path);
     if (problem.status >= 500) {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
