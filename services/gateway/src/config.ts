@@ -1,4 +1,4 @@
-import { amqpEnv, commonEnv, httpEnv, loadConfigOrExit, otelEnv, redisEnv } from '@kasho/config';
+import { amqpEnv, commonEnv, httpEnv, otelEnv, redisEnv } from '@kasho/config';
 import { z } from 'zod';
 
 /** The gateway's settings: no database of its own; Redis (rate limits, revocation) and the broker. */
@@ -11,7 +11,3 @@ export const gatewayEnv = z.object({
 });
 
 export type GatewayConfig = z.output<typeof gatewayEnv>;
-
-export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  return loadConfigOrExit(gatewayEnv, env);
-}

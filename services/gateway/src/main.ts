@@ -1,10 +1,11 @@
 import 'reflect-metadata';
+import { loadConfigOrExit } from '@kasho/config';
 import { runService } from '@kasho/platform';
 import { AppModule } from './app.module';
-import { loadGatewayConfig } from './config';
+import { gatewayEnv } from './config';
 import { configureGatewayHttp } from './http-setup';
 
-const config = loadGatewayConfig();
+const config = loadConfigOrExit(gatewayEnv);
 runService({
   service: 'gateway',
   config,
