@@ -3,7 +3,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { repoRoot, SERVICES } from './workspace.mjs';
+
+const version = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version;
 
 const COLORS = [36, 35, 33, 32, 34, 31];
 const color = (code, text) => (process.stdout.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -23,6 +26,7 @@ export function serviceEnvironment(service, base = process.env) {
     HTTP_PORT: String(portBase + offset),
     ...(service === 'gateway' ? {} : { DATABASE_URL: `${pgServer}/${dbPrefix}${service}` }),
     REDIS_KEY_PREFIX: `${namespace}kasho:${service}:`,
+    SERVICE_VERSION: base.SERVICE_VERSION ?? version,
     LOG_PRETTY: base.LOG_PRETTY ?? (process.stdout.isTTY ? 'true' : 'false'),
   };
 }
