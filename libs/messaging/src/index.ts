@@ -23,6 +23,9 @@ export type { OutboundMessage } from './events/confirmed-publisher';
 export { OutboxMessageEntity } from './outbox/outbox-message.entity';
 export { InboxMessageEntity } from './outbox/inbox-message.entity';
 export { CreateMessagingTables1764200000000 } from './outbox/create-messaging-tables.migration';
+export { AddMessagingRetentionIndexes1764300000000 } from './outbox/add-messaging-retention-indexes.migration';
+export { MessagingRetention } from './outbox/messaging-retention';
+export type { MessagingRetentionOptions, RetentionRound } from './outbox/messaging-retention';
 
 export { TopologyNames } from './topology/topology';
 export { AmqpConnectionManager } from './connection/connection-manager';
@@ -34,5 +37,8 @@ export type { MessagingModuleAsyncOptions } from './nest/messaging.module';
 export { EventHandler, IdempotentEventHandler, RpcHandler } from './nest/messaging.decorators';
 export type { EventHandlerOptions } from './nest/messaging.decorators';
 
-/** The entities a service with a database adds to its DataSource, next to `CreateMessagingTables1764200000000`. */
+/**
+ * The entities a service with a database adds to its DataSource, next to `CreateMessagingTables1764200000000` and
+ * `AddMessagingRetentionIndexes1764300000000` among its migrations.
+ */
 export { MESSAGING_ENTITIES } from './outbox/messaging-entities';

@@ -44,6 +44,25 @@ export interface MessagingOptions {
      */
     strictOrder?: boolean;
   };
+  /**
+   * Pruning of `outbox_messages` and `inbox_messages` while a DataSource is present (`MessagingRetention`). Needs
+   * the indexes of `AddMessagingRetentionIndexes1764300000000`.
+   */
+  retention?: {
+    /** Published outbox rows are deleted this many days after publication. Unpublished rows never are. Default 7. */
+    outboxPublishedDays?: number;
+    /**
+     * Inbox rows are deleted this many days after the message was handled; a copy arriving later would take effect
+     * again. Must exceed the longest span over which a copy can still arrive: the broker's retries and redeliveries,
+     * the outbox relay's republishing of rows a dead relay published but never marked, parking-lot replays.
+     * Default 30.
+     */
+    inboxDays?: number;
+    /** Time between pruning rounds; 0 disables pruning in this process. Default 3600000 (an hour). */
+    intervalMs?: number;
+    /** Rows deleted per statement, so no statement holds its locks for long. Default 1000. */
+    batchSize?: number;
+  };
   logger?: LoggerService;
 }
 
@@ -63,10 +82,13 @@ export interface ResolvedMessagingOptions {
   shutdownTimeoutMs: number;
   parkingLotSampleIntervalMs: number;
   outbox: { relay: boolean; batchSize: number; pollIntervalMs: number; strictOrder: boolean };
+  retention: { outboxPublishedDays: number; inboxDays: number; intervalMs: number; batchSize: number };
   logger: MessagingLogger;
 }
 
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 5_000, 30_000];
+
+const DAY_MS = 86_400_000;
 
 function positiveInteger(
   name: string,
@@ -88,6 +110,14 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
   const namespace = options.namespace ?? '';
   const retryDelaysMs = options.retry?.delaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   retryDelaysMs.forEach((delay, index) => positiveInteger(`retry.delaysMs[${index}]`, delay, 1));
+  const inboxDays = positiveInteger('retention.inboxDays', options.retention?.inboxDays, 30);
+  const retrySpanMs = retryDelaysMs.reduce((sum, delay) => sum + delay, 0);
+  if (inboxDays * DAY_MS <= retrySpanMs) {
+    throw new Error(
+      'Messaging option retention.inboxDays must exceed the retry span (the sum of retry.delaysMs): ' +
+        'a retried message must still find its inbox row',
+    );
+  }
   return {
     url: options.url,
     service: options.service,
@@ -116,6 +146,16 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
       batchSize: positiveInteger('outbox.batchSize', options.outbox?.batchSize, 100),
       pollIntervalMs: positiveInteger('outbox.pollIntervalMs', options.outbox?.pollIntervalMs, 500),
       strictOrder: options.outbox?.strictOrder ?? true,
+    },
+    retention: {
+      outboxPublishedDays: positiveInteger(
+        'retention.outboxPublishedDays',
+        options.retention?.outboxPublishedDays,
+        7,
+      ),
+      inboxDays,
+      intervalMs: positiveInteger('retention.intervalMs', options.retention?.intervalMs, 3_600_000, true),
+      batchSize: positiveInteger('retention.batchSize', options.retention?.batchSize, 1_000),
     },
     logger: messagingLogger(options.logger ?? new Logger('Messaging')),
   };

@@ -17,6 +17,7 @@ import {
   type MessagingOptions,
   type ResolvedMessagingOptions,
 } from './messaging-options';
+import { MessagingRetention } from './outbox/messaging-retention';
 import { nudgeOnOutboxCommit, Outbox } from './outbox/outbox';
 import { OutboxRelay, type OutboxPublisherPort } from './outbox/outbox-relay';
 import { RpcClient } from './rpc/rpc-client';
@@ -33,8 +34,8 @@ export interface MessagingDependencies {
  * and relay, event consumers. This is the plain API (tests, benchmarks, scripts); `MessagingModule` wires the same
  * object into NestJS.
  *
- * Lifecycle: `connect()` (connection + exchanges) -> register handlers -> `start()` (RPC server, consumers, relay)
- * -> `shutdown()` (stop taking work, finish in-flight, flush the outbox) -> `close()`.
+ * Lifecycle: `connect()` (connection + exchanges) -> register handlers -> `start()` (RPC server, consumers, relay,
+ * retention) -> `shutdown()` (stop taking work, finish in-flight, flush the outbox) -> `close()`.
  */
 export class Messaging {
   readonly options: ResolvedMessagingOptions;
@@ -50,6 +51,7 @@ export class Messaging {
   private readonly metrics: MessagingMetrics = messagingMetrics();
   private dataSource: DataSource | undefined;
   private relay: OutboxRelay | undefined;
+  private activeRetention: MessagingRetention | undefined;
   private removeNudge: (() => void) | undefined;
   private parkingLotTimer: NodeJS.Timeout | undefined;
   private started = false;
@@ -104,6 +106,23 @@ export class Messaging {
   /** The relay started by `start()` (undefined without a DataSource or with `outbox.relay: false`). */
   get outboxRelay(): OutboxRelay | undefined {
     return this.relay;
+  }
+
+  /** The pruning of outbox and inbox started by `start()` (undefined without a DataSource or with intervalMs 0). */
+  get retention(): MessagingRetention | undefined {
+    return this.activeRetention;
+  }
+
+  /** A retention over `dataSource` with this instance's settings and `overrides`, for tests or a dedicated job. */
+  createRetention(
+    dataSource: DataSource,
+    overrides: Partial<ResolvedMessagingOptions['retention']> = {},
+  ): MessagingRetention {
+    return new MessagingRetention(dataSource, {
+      ...this.options.retention,
+      ...overrides,
+      logger: this.options.logger,
+    });
   }
 
   /** A relay over this connection's publisher, for tests or a dedicated relay process. */
@@ -161,6 +180,10 @@ export class Messaging {
       this.removeNudge = nudgeOnOutboxCommit(this.dataSource, () => relay.nudge());
       relay.start();
     }
+    if (this.dataSource && this.options.retention.intervalMs > 0) {
+      this.activeRetention = this.createRetention(this.dataSource);
+      this.activeRetention.start();
+    }
     if (this.options.parkingLotSampleIntervalMs > 0 && this.consumers.all.length > 0) {
       this.parkingLotTimer = setInterval(() => {
         this.consumers
@@ -179,7 +202,8 @@ export class Messaging {
    */
   async shutdown(): Promise<void> {
     clearInterval(this.parkingLotTimer);
-    await Promise.all([this.rpcServer.stop(), this.consumers.stop()]);
+    await Promise.all([this.rpcServer.stop(), this.consumers.stop(), this.activeRetention?.stop()]);
+    this.activeRetention = undefined;
     const relay = this.relay;
     if (relay) {
       this.removeNudge?.();

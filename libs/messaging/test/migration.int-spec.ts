@@ -1,6 +1,10 @@
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@kasho/testing';
-import { CreateMessagingTables1764200000000, MESSAGING_ENTITIES } from '../src';
+import {
+  AddMessagingRetentionIndexes1764300000000,
+  CreateMessagingTables1764200000000,
+  MESSAGING_ENTITIES,
+} from '../src';
 
 describe('messaging tables migration', () => {
   let database: TestDatabase;
@@ -12,7 +16,7 @@ describe('messaging tables migration', () => {
       type: 'postgres',
       url: database.url,
       entities: [...MESSAGING_ENTITIES],
-      migrations: [CreateMessagingTables1764200000000],
+      migrations: [CreateMessagingTables1764200000000, AddMessagingRetentionIndexes1764300000000],
     });
     await dataSource.initialize();
   });
@@ -47,10 +51,33 @@ describe('messaging tables migration', () => {
     expect(metadata?.where).toBe('"published_at" IS NULL');
   });
 
+  it("keeps the retention's outbox index partial: published rows only", async () => {
+    const [index] = await dataSource.query<Array<{ indexdef: string }>>(
+      "SELECT indexdef FROM pg_indexes WHERE indexname = 'IDX_outbox_messages_published_at'",
+    );
+    expect(index.indexdef).toMatch(/\(published_at\) WHERE \(published_at IS NOT NULL\)$/);
+  });
+
+  async function retentionIndexes(): Promise<string[]> {
+    const rows = await dataSource.query<Array<{ indexname: string }>>(
+      "SELECT indexname FROM pg_indexes WHERE indexname IN ('IDX_outbox_messages_published_at', " +
+        "'IDX_inbox_messages_processed_at') ORDER BY 1",
+    );
+    return rows.map((row) => row.indexname);
+  }
+
   it('is reversible', async () => {
+    expect(await retentionIndexes()).toEqual([
+      'IDX_inbox_messages_processed_at',
+      'IDX_outbox_messages_published_at',
+    ]);
+    await dataSource.undoLastMigration();
+    expect(await retentionIndexes()).toEqual([]);
+    expect(await tables()).toEqual(['inbox_messages', 'outbox_messages']);
     await dataSource.undoLastMigration();
     expect(await tables()).toEqual([]);
     await dataSource.runMigrations();
     expect(await tables()).toEqual(['inbox_messages', 'outbox_messages']);
+    expect(await retentionIndexes()).toHaveLength(2);
   });
 });

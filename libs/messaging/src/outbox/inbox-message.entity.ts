@@ -1,10 +1,12 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * A message a consumer has handled, recorded in the transaction of its effect: a redelivery finds the row and has
- * no second effect. Must match `CreateMessagingTables1764200000000` exactly.
+ * no second effect. Must match `CreateMessagingTables1764200000000` and `AddMessagingRetentionIndexes1764300000000`
+ * exactly. Pruned by `MessagingRetention` after `retention.inboxDays`.
  */
 @Entity({ name: 'inbox_messages' })
+@Index('IDX_inbox_messages_processed_at', ['processedAt'])
 export class InboxMessageEntity {
   /** `<service>.<consumer name>`. */
   @PrimaryColumn({

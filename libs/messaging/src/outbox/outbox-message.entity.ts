@@ -2,10 +2,11 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * An event waiting to be published, written in the same transaction as the state change it records. Must match
- * `CreateMessagingTables1764200000000` exactly: the services' drift check compares the two.
+ * `CreateMessagingTables1764200000000` and `AddMessagingRetentionIndexes1764300000000` exactly: the services' drift check compares the two.
  */
 @Entity({ name: 'outbox_messages' })
 @Index('IDX_outbox_messages_unpublished', ['sequence'], { where: '"published_at" IS NULL' })
+@Index('IDX_outbox_messages_published_at', ['publishedAt'], { where: '"published_at" IS NOT NULL' })
 export class OutboxMessageEntity {
   @PrimaryColumn({ type: 'uuid', name: 'id', primaryKeyConstraintName: 'PK_outbox_messages' })
   id!: string;

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import type { ServiceName } from '@kasho/contracts';
 import { createTestDatabase, TEST_AMQP_URL, type TestDatabase } from '@kasho/testing';
 import {
+  AddMessagingRetentionIndexes1764300000000,
   CreateMessagingTables1764200000000,
   MESSAGING_ENTITIES,
   type Messaging,
@@ -175,7 +176,7 @@ export async function createMessagingDatabase(label: string): Promise<MessagingD
     type: 'postgres',
     url: database.url,
     entities: [...MESSAGING_ENTITIES],
-    migrations: [CreateMessagingTables1764200000000],
+    migrations: [CreateMessagingTables1764200000000, AddMessagingRetentionIndexes1764300000000],
     extra: { max: 20 },
   });
   await dataSource.initialize();
