@@ -37,8 +37,5 @@ export type { MessagingModuleAsyncOptions } from './nest/messaging.module';
 export { EventHandler, IdempotentEventHandler, RpcHandler } from './nest/messaging.decorators';
 export type { EventHandlerOptions } from './nest/messaging.decorators';
 
-/**
- * The entities a service with a database adds to its DataSource, next to `CreateMessagingTables1764200000000` and
- * `AddMessagingRetentionIndexes1764300000000` among its migrations.
- */
-export { MESSAGING_ENTITIES } from './outbox/messaging-entities';
+/** What a service with a database adds: the entities to its DataSource, the migrations before its own. */
+export { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS } from './outbox/messaging-entities';

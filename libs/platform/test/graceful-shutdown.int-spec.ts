@@ -2,12 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { amqpEnv, commonEnv, httpEnv, loadConfig, postgresEnv, redisEnv } from '@kasho/config';
 import { defineRpc, systemStatusRpc } from '@kasho/contracts';
 import { ErrorCode } from '@kasho/errors';
-import {
-  CreateMessagingTables1764200000000,
-  Messaging,
-  MESSAGING_ENTITIES,
-  RpcHandler,
-} from '@kasho/messaging';
+import { Messaging, MESSAGING_ENTITIES, MESSAGING_MIGRATIONS, RpcHandler } from '@kasho/messaging';
 import {
   createTestDatabase,
   createTestNamespace,
@@ -69,7 +64,7 @@ beforeAll(async () => {
         PlatformModule.forRoot({
           service: 'auth',
           config,
-          database: { entities: [...MESSAGING_ENTITIES], migrations: [CreateMessagingTables1764200000000] },
+          database: { entities: [...MESSAGING_ENTITIES], migrations: [...MESSAGING_MIGRATIONS] },
           redis: true,
         }),
       ],

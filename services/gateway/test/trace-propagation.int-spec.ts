@@ -1,7 +1,7 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { loadConfig } from '@kasho/config';
-import { CreateMessagingTables1764200000000, Messaging, MESSAGING_ENTITIES } from '@kasho/messaging';
+import { Messaging, MESSAGING_ENTITIES, MESSAGING_MIGRATIONS } from '@kasho/messaging';
 import { startTracing } from '@kasho/observability';
 import { PlatformModule, type RunningService, startService } from '@kasho/platform';
 import { createTestDatabase, createTestNamespace, freePort, type TestDatabase } from '@kasho/testing';
@@ -35,7 +35,7 @@ beforeAll(async () => {
     module: PlatformModule.forRoot({
       service: 'auth',
       config: backendConfig,
-      database: { entities: [...MESSAGING_ENTITIES], migrations: [CreateMessagingTables1764200000000] },
+      database: { entities: [...MESSAGING_ENTITIES], migrations: [...MESSAGING_MIGRATIONS] },
     }),
   });
   const gatewayConfig = loadConfig(gatewayEnv, { ...common, HTTP_PORT: await port() });

@@ -1,4 +1,4 @@
-import { CreateMessagingTables1764200000000 } from '@kasho/messaging';
+import { MESSAGING_MIGRATIONS } from '@kasho/messaging';
 
-/** The auth database's migrations, oldest first. */
-export const authMigrations = [CreateMessagingTables1764200000000];
+/** The auth database's migrations, oldest first: the outbox and inbox tables, then the service's own. */
+export const authMigrations = [...MESSAGING_MIGRATIONS];

@@ -1,4 +1,4 @@
-import { CreateMessagingTables1764200000000 } from '@kasho/messaging';
+import { MESSAGING_MIGRATIONS } from '@kasho/messaging';
 
-/** The notification database's migrations, oldest first. */
-export const notificationMigrations = [CreateMessagingTables1764200000000];
+/** The notification database's migrations, oldest first: the outbox and inbox tables, then the service's own. */
+export const notificationMigrations = [...MESSAGING_MIGRATIONS];

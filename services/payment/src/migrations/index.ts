@@ -1,4 +1,4 @@
-import { CreateMessagingTables1764200000000 } from '@kasho/messaging';
+import { MESSAGING_MIGRATIONS } from '@kasho/messaging';
 
-/** The payment database's migrations, oldest first. */
-export const paymentMigrations = [CreateMessagingTables1764200000000];
+/** The payment database's migrations, oldest first: the outbox and inbox tables, then the service's own. */
+export const paymentMigrations = [...MESSAGING_MIGRATIONS];
