@@ -1,6 +1,6 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { defineEvent } from '@kasho/contracts';
 import { createTestNamespace } from '@kasho/testing';
@@ -66,9 +66,13 @@ describe('trace context through the outbox', () => {
     );
 
     await waitFor(() => seenByHandler.size === 2, 'both events at the consumer');
-    const consumerSpans = spans
-      .getFinishedSpans()
-      .filter((span) => span.kind === SpanKind.CONSUMER && span.name === `${PaymentCaptured.type} process`);
+    // A consumer span ends after its handler returned and the message was acknowledged, a moment later.
+    const finishedConsumerSpans = (): ReadableSpan[] =>
+      spans
+        .getFinishedSpans()
+        .filter((span) => span.kind === SpanKind.CONSUMER && span.name === `${PaymentCaptured.type} process`);
+    await waitFor(() => finishedConsumerSpans().length === 2, 'both consumer spans ended');
+    const consumerSpans = finishedConsumerSpans();
     expect(consumerSpans).toHaveLength(2);
     const [traced] = consumerSpans.filter((span) => span.spanContext().traceId === enqueuing.traceId);
     expect(traced).toBeDefined();
