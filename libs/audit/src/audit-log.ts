@@ -33,7 +33,7 @@ export class AuditChainContentionError extends Error {
 // One lock per database: every append of the service takes turns from the moment it appends until its transaction
 // ends. The sequence is the last committed one + 1 read under that lock, so a rolled-back append leaves no gap.
 const LOCK_AND_NORMALIZE_IP =
-  "SELECT pg_advisory_xact_lock(hashtext('kasho.audit_log')), $1::inet::text AS ip";
+  "SELECT pg_advisory_xact_lock(hashtext('kasho.audit_log')), host($1::inet) AS ip";
 const HEAD = 'SELECT "sequence", "hash" FROM "audit_log" ORDER BY "sequence" DESC LIMIT 1';
 const INSERT =
   'INSERT INTO "audit_log" ("sequence", "id", "occurred_at", "actor_type", "actor_id", "action", "subject_type", ' +

@@ -38,7 +38,7 @@ interface AuditLogRow extends Omit<AuditLogRecord, 'occurredAt'> {
 
 const BATCH =
   'SELECT "sequence", "id", "occurred_at" AS "occurredAt", "actor_type" AS "actorType", "actor_id" AS "actorId", ' +
-  '"action", "subject_type" AS "subjectType", "subject_id" AS "subjectId", "outcome", "ip"::text AS "ip", ' +
+  '"action", "subject_type" AS "subjectType", "subject_id" AS "subjectId", "outcome", host("ip") AS "ip", ' +
   '"request_id" AS "requestId", "correlation_id" AS "correlationId", "details", "prev_hash" AS "prevHash", "hash" ' +
   'FROM "audit_log" WHERE "sequence" > $1 ORDER BY "sequence" LIMIT $2';
 
