@@ -1,0 +1,29 @@
+export {
+  algorithmForJwk,
+  createKeySet,
+  generateSigningKey,
+  InvalidKeySetError,
+  isSigningAlgorithm,
+  KID_PATTERN,
+  parseKeySet,
+  publicJwks,
+  rotateKeySet,
+  serializeKeySet,
+  SIGNING_ALGORITHMS,
+} from './signing-keys';
+export type {
+  JsonWebKeySet,
+  KeySet,
+  PublicSigningJwk,
+  RotateOptions,
+  SigningAlgorithm,
+  SigningKey,
+} from './signing-keys';
+export { ACCESS_TOKEN_TYP, DEFAULT_ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from './access-token';
+export type { AccessTokenClaims, AccessTokenSubject, SignAccessTokenOptions } from './access-token';
+export { AccessTokenError, createAccessTokenVerifier } from './access-token-verifier';
+export type {
+  AccessTokenRejection,
+  AccessTokenVerifier,
+  AccessTokenVerifierOptions,
+} from './access-token-verifier';
