@@ -7,7 +7,7 @@ export function b64url(value: unknown): string {
   return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 }
 
-export function unsigned(header: Record<string, unknown>, payload: Record<string, unknown>): string {
+export function unsigned(header: Record<string, unknown>, payload: Record<string, unknown> | string): string {
   return `${b64url(header)}.${b64url(payload)}`;
 }
 
@@ -21,10 +21,10 @@ export function hmacToken(
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
 
-/** Signs header.payload with a private JWK (Ed25519 or P-256) using node:crypto directly. */
+/** Signs header.payload (a string payload is taken as raw bytes, not JSON) with a private JWK (Ed25519 or P-256) using node:crypto directly. */
 export function signedToken(
   header: Record<string, unknown>,
-  payload: Record<string, unknown>,
+  payload: Record<string, unknown> | string,
   privateJwk: JWK,
 ): string {
   const input = unsigned(header, payload);
