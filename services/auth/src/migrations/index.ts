@@ -1,4 +1,5 @@
+import { AUDIT_MIGRATIONS } from '@kasho/audit';
 import { MESSAGING_MIGRATIONS } from '@kasho/messaging';
 
-/** The auth database's migrations, oldest first: the outbox and inbox tables, then the service's own. */
-export const authMigrations = [...MESSAGING_MIGRATIONS];
+/** The auth database's migrations, oldest first: outbox and inbox, the audit trail, then the service's own. */
+export const authMigrations = [...MESSAGING_MIGRATIONS, ...AUDIT_MIGRATIONS];
