@@ -1,4 +1,4 @@
-import { defineEvent, defineRpc, rpcRoutingKey, systemStatusRpc } from './index';
+import { authJwksRpc, defineEvent, defineRpc, rpcRoutingKey, systemStatusRpc } from './index';
 
 describe('contracts', () => {
   it('routes an RPC by service and method', () => {
@@ -15,5 +15,11 @@ describe('contracts', () => {
 
   it('refuses an event type without a version', () => {
     expect(() => defineEvent('transaction.transfer.posted')).toThrow(/must end with its version/);
+  });
+});
+
+describe('auth contracts', () => {
+  it('routes the JWKS RPC to the auth service', () => {
+    expect(rpcRoutingKey(authJwksRpc)).toBe('auth.keys.jwks');
   });
 });

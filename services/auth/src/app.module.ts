@@ -2,6 +2,7 @@ import { PlatformModule } from '@kasho/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AuthConfig } from './config';
 import { authSchema } from './database';
+import { KeysModule } from './keys';
 
 @Module({})
 export class AppModule {
@@ -15,6 +16,7 @@ export class AppModule {
           database: authSchema,
           redis: true,
         }),
+        KeysModule.forRoot(config),
       ],
     };
   }

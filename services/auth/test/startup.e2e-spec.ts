@@ -35,4 +35,23 @@ describe('auth start-up configuration', () => {
     expect(status).toBe(1);
     for (const variable of ['DATABASE_URL', 'REDIS_URL', 'AMQP_URL']) expect(stderr).toContain(variable);
   });
+
+  it('requires signing keys in production and never generates them there', () => {
+    const { status, stderr } = start({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://auth:pw@127.0.0.1:1/kasho_auth',
+      REDIS_URL: 'redis://127.0.0.1:1',
+      AMQP_URL: 'amqp://guest:guest@127.0.0.1:1',
+    });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/AUTH_SIGNING_KEYS or AUTH_SIGNING_KEYS_FILE: required in production/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a malformed AUTH_SIGNING_KEYS without printing it', () => {
+    const { status, stderr } = start({ AUTH_SIGNING_KEYS: '{"version":1,"d":"s3cret-key' });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/AUTH_SIGNING_KEYS: keyset is not valid JSON \(value hidden\)/);
+    expect(stderr).not.toContain('s3cret-key');
+  });
 });
