@@ -3,6 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth';
 import { type GatewayConfig } from './config';
+import { EdgeModule, parseAllowedOrigins } from './edge';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 import { StatusModule } from './status/status.module';
 
@@ -14,6 +15,12 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({ service: 'gateway', config, redis: true }),
         AuthModule.forRoot({ issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+        EdgeModule.forRoot({
+          ipPerMinute: config.RATE_LIMIT_IP_PER_MINUTE,
+          userPerMinute: config.RATE_LIMIT_USER_PER_MINUTE,
+          trustProxy: config.TRUST_PROXY,
+          corsAllowedOrigins: parseAllowedOrigins(config.CORS_ALLOWED_ORIGINS),
+        }),
         StatusModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -12,6 +12,17 @@ export const gatewayEnv = z.object({
   AUTH_ISSUER: envVar.string({ default: 'https://auth.kasho.local' }),
   /** The `aud` an access token must name for this API. */
   AUTH_AUDIENCE: envVar.string({ default: 'kasho-api' }),
+  /** Requests one client address may make per minute (before authentication); a test deployment may loosen it. */
+  RATE_LIMIT_IP_PER_MINUTE: envVar.int({ min: 1, max: 1_000_000, default: 600 }),
+  /** Requests one authenticated user may make per minute, whatever addresses they come from. */
+  RATE_LIMIT_USER_PER_MINUTE: envVar.int({ min: 1, max: 1_000_000, default: 300 }),
+  /**
+   * The gateway sits behind a reverse proxy that sets `X-Forwarded-For`: the client address is then read from it.
+   * Off by default, since a client can send that header itself and so pick its own rate-limit budget.
+   */
+  TRUST_PROXY: envVar.bool({ default: false }),
+  /** Browser origins allowed to call the API cross-origin, comma-separated (`https://app.kasho.com`); none by default. */
+  CORS_ALLOWED_ORIGINS: envVar.string({ default: '', allowEmpty: true }),
 });
 
 export type GatewayConfig = z.output<typeof gatewayEnv>;

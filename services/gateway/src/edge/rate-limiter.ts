@@ -1,0 +1,117 @@
+import { getOrCreateCounter } from '@kasho/observability';
+import { RedisClient } from '@kasho/redis';
+import { Injectable, Logger } from '@nestjs/common';
+
+/** What one request costs a budget: whether it may pass, and what the RateLimit-* headers report. */
+export interface RateLimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the budget is whole again. */
+  resetSeconds: number;
+  /** Seconds to wait before the next request can pass; 0 when this one passed. */
+  retryAfterSeconds: number;
+}
+
+const PERIOD_MS = 60_000;
+/** A limiter that cannot answer this fast lets the request through: Redis is too slow to be worth waiting for. */
+const REDIS_TIMEOUT_MS = 250;
+
+// GCRA (generic cell rate algorithm): one key per budget holds the "theoretical arrival time" (TAT) of the next
+// request; `limit` requests may arrive at once, then one per `period / limit`. Atomic and one round trip; the
+// clock is Redis's own (TIME), so gateways with skewed clocks share budgets correctly. Times are milliseconds and
+// may be fractional (60000 / 7), hence the half-millisecond tolerances. Replies: allowed (0/1), remaining,
+// retry-after ms, reset ms.
+const GCRA_SCRIPT = `
+local limit = tonumber(ARGV[1])
+local period = tonumber(ARGV[2])
+local interval = period / limit
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local tat = tonumber(redis.call('GET', KEYS[1])) or now
+if tat < now then tat = now end
+local next_tat = tat + interval
+local allowed_at = next_tat - period
+if allowed_at - now > 0.5 then
+  return {0, 0, math.ceil(allowed_at - now), math.ceil(tat - now)}
+end
+redis.call('SET', KEYS[1], string.format('%.3f', next_tat), 'PX', math.ceil(next_tat - now))
+return {1, math.floor((now + period - next_tat) / interval + 0.001), 0, math.ceil(next_tat - now)}
+`;
+
+interface GcraCommand {
+  kashoRateLimitGcra(key: string, limit: number, periodMs: number): Promise<[number, number, number, number]>;
+}
+
+/**
+ * Per-minute request budgets in Redis (under the gateway's key prefix). When Redis cannot answer, `consume`
+ * answers `undefined` and the request goes through: rate limiting protects the API, so losing it for the length of
+ * a Redis outage costs less than refusing every customer's payment while it lasts (fail open). The outage is
+ * logged once and every request let through unchecked is counted in `kasho_gateway_rate_limit_unchecked_total`.
+ */
+@Injectable()
+export class RateLimiter {
+  private readonly logger = new Logger('RateLimits');
+  private readonly unchecked = getOrCreateCounter({
+    name: 'kasho_gateway_rate_limit_unchecked_total',
+    help: 'Requests let through without a rate-limit check because Redis did not answer.',
+  });
+  private readonly refused = getOrCreateCounter({
+    name: 'kasho_gateway_rate_limited_total',
+    help: 'Requests refused with 429 because a rate-limit budget was spent.',
+    labelNames: ['scope'] as const,
+  });
+  private failing = false;
+
+  constructor(private readonly redis: RedisClient) {
+    if (!(GCRA_COMMAND in redis)) redis.defineCommand(GCRA_COMMAND, { numberOfKeys: 1, lua: GCRA_SCRIPT });
+  }
+
+  /** Spends one request of `scope:subject`'s budget of `limit` per minute. */
+  async consume(scope: string, subject: string, limit: number): Promise<RateLimitDecision | undefined> {
+    let reply: [number, number, number, number];
+    try {
+      // Between reconnection attempts a command would wait in the offline queue: do not hold requests for it.
+      if (this.redis.status !== 'ready') throw new Error(`Redis connection is ${this.redis.status}`);
+      reply = await withTimeout(
+        (this.redis as unknown as GcraCommand).kashoRateLimitGcra(
+          `rate-limit:${scope}:${subject}`,
+          limit,
+          PERIOD_MS,
+        ),
+        REDIS_TIMEOUT_MS,
+      );
+    } catch (error) {
+      this.unchecked.inc();
+      if (!this.failing) {
+        this.failing = true;
+        const reason = error instanceof Error ? error.message : String(error);
+        this.logger.warn(`rate limits unchecked (failing open) while Redis does not answer: ${reason}`);
+      }
+      return undefined;
+    }
+    if (this.failing) {
+      this.failing = false;
+      this.logger.log('rate limits checked again: Redis answers');
+    }
+    const [allowed, remaining, retryAfterMs, resetMs] = reply;
+    if (allowed !== 1) this.refused.inc({ scope });
+    return {
+      allowed: allowed === 1,
+      limit,
+      remaining: Math.max(0, remaining),
+      resetSeconds: Math.max(0, Math.ceil(resetMs / 1000)),
+      retryAfterSeconds: allowed === 1 ? 0 : Math.max(1, Math.ceil(retryAfterMs / 1000)),
+    };
+  }
+}
+
+const GCRA_COMMAND = 'kashoRateLimitGcra';
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timedOut]).finally(() => clearTimeout(timer));
+}
