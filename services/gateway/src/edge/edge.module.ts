@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { EDGE_OPTIONS, type EdgeOptions } from './edge-options';
 import { RateLimiter } from './rate-limiter';
-import { UserRateLimitInterceptor } from './user-rate-limit.interceptor';
+import { UserRateLimitGuard } from './user-rate-limit.guard';
 
 /**
  * What the gateway does to every request before a feature sees it: rate limits (per IP in a hook, per user after
@@ -16,7 +16,8 @@ export class EdgeModule {
       providers: [
         { provide: EDGE_OPTIONS, useValue: options },
         RateLimiter,
-        { provide: APP_INTERCEPTOR, useClass: UserRateLimitInterceptor },
+        // After AuthModule's access-token guard: AppModule imports AuthModule first (see UserRateLimitGuard).
+        { provide: APP_GUARD, useClass: UserRateLimitGuard },
       ],
       exports: [EDGE_OPTIONS, RateLimiter],
     };
