@@ -3,3 +3,4 @@ export * from './rpc';
 export * from './events';
 export * from './system';
 export * from './auth';
+export * from './identity';

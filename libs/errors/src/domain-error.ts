@@ -12,12 +12,18 @@ export interface SerializedError {
   detail: string;
   errors?: FieldError[];
   retryable?: boolean;
+  status?: number;
 }
 
 export interface DomainErrorOptions {
   errors?: FieldError[];
   /** True when asking again (with the same idempotency key) may succeed: timeouts, unavailable dependencies. */
   retryable?: boolean;
+  /**
+   * A 4xx status other than the code's usual one, for the rare code whose meaning is the same but whose API
+   * answer differs by route (`invalid_credentials`: 401 at login, 422 at password change).
+   */
+  status?: number;
   cause?: unknown;
 }
 
@@ -28,6 +34,7 @@ export interface DomainErrorOptions {
 export class DomainError extends Error {
   readonly errors: FieldError[] | undefined;
   readonly retryable: boolean;
+  readonly status: number | undefined;
 
   constructor(
     readonly code: ErrorCode,
@@ -38,6 +45,9 @@ export class DomainError extends Error {
     this.name = new.target.name;
     this.errors = options.errors;
     this.retryable = options.retryable ?? false;
+    if (options.status !== undefined && !isClientErrorStatus(options.status))
+      throw new RangeError(`status override must be a 4xx status, got ${options.status}`);
+    this.status = options.status;
   }
 
   toJSON(): SerializedError {
@@ -46,22 +56,30 @@ export class DomainError extends Error {
       detail: this.detail,
       ...(this.errors ? { errors: this.errors } : {}),
       ...(this.retryable ? { retryable: true } : {}),
+      ...(this.status !== undefined ? { status: this.status } : {}),
     };
   }
 
   /** Rebuilds an error received over RPC; an unknown code (a newer peer) degrades to internal_error. */
   static fromJSON(value: unknown): DomainError {
     if (typeof value === 'object' && value !== null) {
-      const { code, detail, errors, retryable } = value as Partial<Record<keyof SerializedError, unknown>>;
+      const { code, detail, errors, retryable, status } = value as Partial<
+        Record<keyof SerializedError, unknown>
+      >;
       if (isErrorCode(code)) {
         return new DomainError(code, typeof detail === 'string' ? detail : code, {
           errors: Array.isArray(errors) ? (errors as FieldError[]) : undefined,
           retryable: retryable === true,
+          status: typeof status === 'number' && isClientErrorStatus(status) ? status : undefined,
         });
       }
     }
     return new DomainError(ErrorCode.InternalError, 'An unexpected error occurred.');
   }
+}
+
+function isClientErrorStatus(status: number): boolean {
+  return Number.isInteger(status) && status >= 400 && status <= 499;
 }
 
 export function isDomainError(error: unknown): error is DomainError {

@@ -16,6 +16,22 @@ export enum ErrorCode {
   Unauthorized = 'unauthorized',
   Forbidden = 'forbidden',
   RateLimited = 'rate_limited',
+  /** Login: wrong password, unknown email and locked account alike (401). Password change: 422 (status override). */
+  InvalidCredentials = 'invalid_credentials',
+  /** The second login step got a wrong TOTP or recovery code. */
+  InvalidMfaCode = 'invalid_mfa_code',
+  /** Enabling or disabling MFA got a wrong code. */
+  InvalidCode = 'invalid_code',
+  /** A one-time emailed token (email verification, password reset) is unknown, used or expired. */
+  InvalidToken = 'invalid_token',
+  /** A staff route was called by a session that did not pass MFA. */
+  MfaRequired = 'mfa_required',
+  // OAuth 2.0 token endpoint (RFC 6749 section 5.2); the gateway renders these as `{error, error_description}`.
+  OAuthInvalidRequest = 'invalid_request',
+  OAuthInvalidClient = 'invalid_client',
+  OAuthInvalidScope = 'invalid_scope',
+  OAuthUnsupportedGrantType = 'unsupported_grant_type',
+  OAuthUnauthorizedClient = 'unauthorized_client',
   // Resources and state
   NotFound = 'not_found',
   Conflict = 'conflict',

@@ -6,10 +6,18 @@ export function httpStatusFor(code: ErrorCode): number {
     case ErrorCode.MalformedJson:
     case ErrorCode.IdempotencyKeyRequired:
     case ErrorCode.InvalidIdempotencyKey:
+    case ErrorCode.OAuthInvalidRequest:
+    case ErrorCode.OAuthInvalidScope:
+    case ErrorCode.OAuthUnsupportedGrantType:
+    case ErrorCode.OAuthUnauthorizedClient:
       return 400;
     case ErrorCode.Unauthorized:
+    case ErrorCode.InvalidCredentials:
+    case ErrorCode.InvalidMfaCode:
+    case ErrorCode.OAuthInvalidClient:
       return 401;
     case ErrorCode.Forbidden:
+    case ErrorCode.MfaRequired:
       return 403;
     case ErrorCode.NotFound:
     case ErrorCode.RouteNotFound:
@@ -27,6 +35,8 @@ export function httpStatusFor(code: ErrorCode): number {
     case ErrorCode.InvalidAmount:
     case ErrorCode.InvalidCurrency:
     case ErrorCode.IdempotencyKeyReused:
+    case ErrorCode.InvalidCode:
+    case ErrorCode.InvalidToken:
       return 422;
     case ErrorCode.RateLimited:
       return 429;

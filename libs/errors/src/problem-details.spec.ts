@@ -27,6 +27,19 @@ describe('problem details', () => {
     expect(JSON.stringify(problem)).not.toContain('relation');
   });
 
+  it('lets a route answer a code with another 4xx status, across the RPC wire too', () => {
+    const error = new DomainError(ErrorCode.InvalidCredentials, 'The current password is wrong.', {
+      status: 422,
+    });
+    const received = DomainError.fromJSON(JSON.parse(JSON.stringify(error)));
+    expect(toProblemDetails(received).status).toBe(422);
+    expect(toProblemDetails(new DomainError(ErrorCode.InvalidCredentials, 'no')).status).toBe(401);
+    expect(() => new DomainError(ErrorCode.InvalidCredentials, 'no', { status: 500 })).toThrow(RangeError);
+    expect(
+      DomainError.fromJSON({ code: 'invalid_credentials', detail: 'x', status: 503 }).status,
+    ).toBeUndefined();
+  });
+
   it('gives every code a 4xx or 5xx status', () => {
     for (const code of Object.values(ErrorCode)) {
       const status = httpStatusFor(code);

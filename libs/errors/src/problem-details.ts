@@ -30,7 +30,7 @@ export function toProblemDetails(error: unknown, instance?: string): ProblemDeta
   return {
     type: PROBLEM_TYPE_BASE + domain.code.replace(/_/g, '-'),
     title: titleFor(domain.code),
-    status: httpStatusFor(domain.code),
+    status: domain.status ?? httpStatusFor(domain.code),
     detail: domain.detail,
     code: domain.code,
     ...(instance ? { instance } : {}),

@@ -241,7 +241,7 @@ function rejectionFor(error: unknown): AccessTokenRejection {
 }
 
 function claimsFrom(payload: JWTPayload, latestIat: number): AccessTokenClaims {
-  const { iss, aud, sub, jti, iat, nbf, exp, sid, roles, scope } = payload;
+  const { iss, aud, sub, jti, iat, nbf, exp, sid, roles, scope, amr, client_id: clientId } = payload;
   if (!isNonEmpty(sub) || !isNonEmpty(sid) || !isNonEmpty(jti)) throw new AccessTokenError('missing_claim');
   if (!isNonEmpty(iss) || aud === undefined || typeof iat !== 'number' || typeof nbf !== 'number') {
     throw new AccessTokenError('missing_claim');
@@ -250,6 +250,9 @@ function claimsFrom(payload: JWTPayload, latestIat: number): AccessTokenClaims {
   if (iat > latestIat) throw new AccessTokenError('issued_in_future');
   if (!Array.isArray(roles) || !roles.every(isNonEmpty)) throw new AccessTokenError('invalid_claim');
   if (typeof scope !== 'string') throw new AccessTokenError('invalid_claim');
+  if (amr !== undefined && (!Array.isArray(amr) || !amr.every(isNonEmpty)))
+    throw new AccessTokenError('invalid_claim');
+  if (clientId !== undefined && !isNonEmpty(clientId)) throw new AccessTokenError('invalid_claim');
   return {
     iss,
     aud,
@@ -261,6 +264,8 @@ function claimsFrom(payload: JWTPayload, latestIat: number): AccessTokenClaims {
     exp,
     roles: [...roles],
     scopes: scope.split(' ').filter((token) => token.length > 0),
+    ...(amr !== undefined ? { amr: [...amr] } : {}),
+    ...(clientId !== undefined ? { clientId } : {}),
   };
 }
 

@@ -68,6 +68,24 @@ describe('access tokens', () => {
     expect(claims).toEqual({ ...raw, scopes: subject.scopes, scope: undefined });
   });
 
+  it('carries amr and client_id when given, and reads them back', async () => {
+    const keyset = await createKeySet();
+    const token = await signAccessToken(
+      keyset,
+      { ...subject, amr: ['pwd', 'otp', 'mfa'], clientId: 'partner-1' },
+      { issuer, audience },
+    );
+    expect(decodeJwt(token)).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], client_id: 'partner-1' });
+    const claims = await verifierFor(() => keyset).verify(token);
+    expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
+    expect(claims.clientId).toBe('partner-1');
+    const plain = await verifierFor(() => keyset).verify(
+      await signAccessToken(keyset, subject, { issuer, audience }),
+    );
+    expect(plain.amr).toBeUndefined();
+    expect(plain.clientId).toBeUndefined();
+  });
+
   it('gives every token its own jti', async () => {
     const keyset = await createKeySet();
     const tokens = await Promise.all(

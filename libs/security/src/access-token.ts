@@ -14,6 +14,13 @@ export interface AccessTokenSubject {
   sid: string;
   roles: string[];
   scopes: string[];
+  /**
+   * How the session's user authenticated (RFC 8176 values: `pwd`, `otp`, `mfa`); staff routes need `mfa`.
+   * Absent on client-credentials tokens, which have no user.
+   */
+  amr?: string[];
+  /** The OAuth 2.0 client the token was issued to (RFC 9068 `client_id`), on client-credentials tokens. */
+  clientId?: string;
 }
 
 /** What a verified access token says. Times are seconds since the epoch. */
@@ -50,14 +57,14 @@ function signingKeyFor(key: SigningKey): Promise<KeyLike | Uint8Array> {
 
 /**
  * Signs an access token with the keyset's current key: header `{alg, kid, typ: "at+jwt"}`, claims `iss, aud, sub,
- * sid, jti, iat, nbf, exp, roles` and `scope` (space-separated, RFC 9068).
+ * sid, jti, iat, nbf, exp, roles`, `scope` (space-separated, RFC 9068) and, when given, `amr` and `client_id`.
  */
 export async function signAccessToken(
   keyset: KeySet,
   subject: AccessTokenSubject,
   options: SignAccessTokenOptions,
 ): Promise<string> {
-  const { sub, sid, roles, scopes } = subject;
+  const { sub, sid, roles, scopes, amr, clientId } = subject;
   const ttl = options.ttlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS;
   if (!Number.isInteger(ttl) || ttl <= 0) throw new TypeError('ttlSeconds must be a positive integer');
   if (!isNonEmpty(sub) || !isNonEmpty(sid)) throw new TypeError('sub and sid must be non-empty strings');
@@ -69,10 +76,19 @@ export async function signAccessToken(
     throw new TypeError('a role holds a forbidden character');
   if (!scopes.every((scope) => SCOPE_TOKEN.test(scope)))
     throw new TypeError('a scope holds a forbidden character');
+  if (amr !== undefined && !amr.every((method) => SCOPE_TOKEN.test(method)))
+    throw new TypeError('an amr value holds a forbidden character');
+  if (clientId !== undefined && !isNonEmpty(clientId)) throw new TypeError('clientId must be non-empty');
 
   const key = keyset.current;
   const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  return new SignJWT({ sid, roles: [...roles], scope: scopes.join(' ') })
+  return new SignJWT({
+    sid,
+    roles: [...roles],
+    scope: scopes.join(' '),
+    ...(amr ? { amr: [...amr] } : {}),
+    ...(clientId ? { client_id: clientId } : {}),
+  })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
     .setIssuer(options.issuer)
     .setAudience(options.audience)

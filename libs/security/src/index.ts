@@ -27,3 +27,18 @@ export type {
   AccessTokenVerifier,
   AccessTokenVerifierOptions,
 } from './access-token-verifier';
+export {
+  CLIENT_SCOPES,
+  decideAccess,
+  isBackOfficePermission,
+  isRole,
+  isStaff,
+  Permission,
+  permissionsOf,
+  ROLE_PERMISSIONS,
+  ROLES,
+  STAFF_ROLES,
+} from './permissions';
+export type { AccessDecision, Role } from './permissions';
+export { DEFAULT_SESSION_REVOCATION_KEY_PREFIX, SessionRevocations } from './session-revocations';
+export type { RevocationStore } from './session-revocations';
