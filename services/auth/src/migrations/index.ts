@@ -1,5 +1,6 @@
 import { AUDIT_MIGRATIONS } from '@kasho/audit';
 import { MESSAGING_MIGRATIONS } from '@kasho/messaging';
+import { CreateOAuthClients1764600000000 } from './1764600000000-create-oauth-clients';
 
 /** The auth database's migrations, oldest first: outbox and inbox, the audit trail, then the service's own. */
-export const authMigrations = [...MESSAGING_MIGRATIONS, ...AUDIT_MIGRATIONS];
+export const authMigrations = [...MESSAGING_MIGRATIONS, ...AUDIT_MIGRATIONS, CreateOAuthClients1764600000000];

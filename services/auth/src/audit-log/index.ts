@@ -1,0 +1,1 @@
+export { AuditLogReadModule } from './audit-log.module';
