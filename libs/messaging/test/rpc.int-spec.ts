@@ -79,6 +79,14 @@ describe('RPC over RabbitMQ', () => {
     );
     expect(fromContext.correlationId).toBe('corr-from-context');
 
+    // Too long (or not printable ASCII) for the AMQP property it normally shares with the call id: sent as a header.
+    const long = 'c'.repeat(240);
+    const unusual = 'corrélation id';
+    for (const correlationId of [long, unusual]) {
+      const answered = await client.rpcClient.call(GetBalance, { accountId: 'a-9' }, { correlationId });
+      expect(answered.correlationId).toBe(correlationId);
+    }
+
     spans.reset();
     const tracer = trace.getTracer('test');
     const traced = await tracer.startActiveSpan('http request', async (root) => {

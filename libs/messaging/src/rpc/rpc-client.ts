@@ -17,7 +17,7 @@ import type { AmqpConnectionManager } from '../connection/connection-manager';
 import type { ManagedChannel } from '../connection/managed-channel';
 import type { ResolvedMessagingOptions } from '../messaging-options';
 import type { TopologyNames } from '../topology/topology';
-import { decodeReply, DIRECT_REPLY_TO, encodeJson, JSON_CONTENT_TYPE } from './rpc-wire';
+import { decodeReply, DIRECT_REPLY_TO, encodeJson, JSON_CONTENT_TYPE, packCallId } from './rpc-wire';
 
 export interface RpcCallOptions {
   /** The deadline of this call; default `rpcTimeoutMs`. The request expires in the queue at the same moment. */
@@ -149,10 +149,14 @@ export class RpcClient {
     started: number,
   ): Promise<Response> {
     const remaining = Math.max(1, Math.round(timeoutMs - (performance.now() - started)));
-    const id = this.idPrefix + (this.sequence += 1).toString(36);
+    const callId = this.idPrefix + (this.sequence += 1).toString(36);
+    const correlationId = resolveCorrelationId(options.correlationId);
+    const packed = packCallId(callId, correlationId);
+    const id = packed ?? callId;
     const span = this.tracer.startSpan(route.spanName, route.spanOptions);
-    const headers: AmqpHeaders = { [CORRELATION_ID_HEADER]: resolveCorrelationId(options.correlationId) };
+    const headers: AmqpHeaders = packed ? {} : { [CORRELATION_ID_HEADER]: correlationId };
     injectTraceContext(headers, trace.setSpan(context.active(), span));
+    const hasHeaders = Object.keys(headers).length > 0;
 
     return new Promise<Response>((resolve, reject) => {
       this.pending.set(id, {
@@ -171,7 +175,8 @@ export class RpcClient {
           // The request is worthless after the deadline: the broker drops it rather than have a server do the work.
           expiration: String(remaining),
           contentType: JSON_CONTENT_TYPE,
-          headers,
+          // Without tracing and with the correlation id packed there is nothing to send: no headers table at all.
+          headers: hasHeaders ? headers : undefined,
           // No queue bound (the service was never deployed): the broker returns it and the call fails at once.
           mandatory: true,
         });

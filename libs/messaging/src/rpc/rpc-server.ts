@@ -17,7 +17,7 @@ import type { ManagedChannel } from '../connection/managed-channel';
 import type { ResolvedMessagingOptions } from '../messaging-options';
 import { declareRpcQueue, type TopologyNames, type TopologyRegistry } from '../topology/topology';
 import { AckBatcher } from './ack-batcher';
-import { encodeJson, JSON_CONTENT_TYPE, replyForError, type RpcReply } from './rpc-wire';
+import { encodeJson, JSON_CONTENT_TYPE, replyForError, unpackCorrelationId, type RpcReply } from './rpc-wire';
 import type { MessagingLogger } from '../common/messaging-logger';
 
 export interface RpcHandlerContext {
@@ -170,7 +170,12 @@ export class RpcServer {
     const routingKey = message.fields.routingKey;
     const registered = this.handlers.get(routingKey) ?? this.unserved(routingKey);
     const headers = message.properties.headers;
-    const correlationId = headerString(headers, CORRELATION_ID_HEADER) ?? uuidv7();
+    const { replyTo, correlationId: callId } = message.properties as {
+      replyTo?: string;
+      correlationId?: string;
+    };
+    const correlationId =
+      unpackCorrelationId(callId) ?? headerString(headers, CORRELATION_ID_HEADER) ?? uuidv7();
     const parent = extractTraceContext(headers);
     const span = this.tracer.startSpan(registered.spanName, registered.spanOptions, parent);
 
@@ -199,10 +204,6 @@ export class RpcServer {
     }
     span.end();
 
-    const { replyTo, correlationId: callId } = message.properties as {
-      replyTo?: string;
-      correlationId?: string;
-    };
     try {
       if (replyTo) {
         acks.channel.publish('', replyTo, encodeJson(reply), {

@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode } from '@kasho/errors';
-import { decodeReply, encodeJson, replyForError } from './rpc-wire';
+import { decodeReply, encodeJson, packCallId, replyForError, unpackCorrelationId } from './rpc-wire';
 
 function roundTrip(error: unknown): DomainError {
   const decoded = decodeReply(encodeJson(replyForError(error)));
@@ -8,6 +8,18 @@ function roundTrip(error: unknown): DomainError {
 }
 
 describe('RPC wire format', () => {
+  it('packs the correlation id beside the call id, and only when it fits', () => {
+    const packed = packCallId('k3x.1a', 'req-42 from gateway');
+    expect(packed).toBe('k3x.1a req-42 from gateway');
+    expect(unpackCorrelationId(packed)).toBe('req-42 from gateway');
+    expect(packCallId('k3x.1a', 'x'.repeat(201))).toBeUndefined();
+    expect(packCallId('k3x.1a', 'café')).toBeUndefined();
+    expect(packCallId('k3x.1a', ' leading space')).toBeUndefined();
+    expect(unpackCorrelationId('k3x.1a')).toBeUndefined();
+    expect(unpackCorrelationId('k3x.1a ')).toBeUndefined();
+    expect(unpackCorrelationId(undefined)).toBeUndefined();
+  });
+
   it('carries a DomainError across with the same code, detail, field errors and retryability', () => {
     const original = new DomainError(ErrorCode.ValidationFailed, 'amount is invalid', {
       errors: [{ pointer: '/amount', detail: 'must be positive' }],

@@ -6,6 +6,31 @@ export type RpcReply = { ok: true; result: unknown } | { ok: false; error: Seria
 export const JSON_CONTENT_TYPE = 'application/json';
 export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
 
+/**
+ * An RPC request's AMQP `correlation-id` property carries the call id the reply is matched on and the unit of
+ * work's correlation id, as `<call id> <correlation id>`. The broker handles a basic property far more cheaply
+ * than a headers table (measured with `npm run bench:rpc`), and the reply echoes the property unchanged. A
+ * correlation id too long for the property (a short string of at most 255 bytes) travels in the header instead.
+ */
+const MAX_PACKED_CORRELATION_LENGTH = 200;
+
+export function packCallId(callId: string, correlationId: string): string | undefined {
+  return correlationId.length <= MAX_PACKED_CORRELATION_LENGTH && isPrintableAscii(correlationId)
+    ? `${callId} ${correlationId}`
+    : undefined;
+}
+
+/** The correlation id packed into a request's `correlation-id` property, if any. */
+export function unpackCorrelationId(property: string | undefined): string | undefined {
+  if (property === undefined) return undefined;
+  const space = property.indexOf(' ');
+  return space > 0 && space < property.length - 1 ? property.slice(space + 1) : undefined;
+}
+
+function isPrintableAscii(value: string): boolean {
+  return /^[\x21-\x7e][\x20-\x7e]*$/.test(value);
+}
+
 export function encodeJson(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value) ?? 'null');
 }
