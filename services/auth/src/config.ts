@@ -1,5 +1,5 @@
 import { amqpEnv, commonEnv, envVar, httpEnv, otelEnv, postgresEnv, redisEnv } from '@kasho/config';
-import { InvalidKeySetError, parseKeySet } from '@kasho/security';
+import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, InvalidKeySetError, parseKeySet } from '@kasho/security';
 import { z } from 'zod';
 
 /**
@@ -12,6 +12,17 @@ export const authKeysEnv = z.object({
   AUTH_SIGNING_KEYS: envVar.string({ secret: true, optional: true }),
 });
 
+/** Tokens: issuer and audience defaults equal the gateway's. */
+export const identityEnv = z.object({
+  AUTH_ISSUER: envVar.string({ default: 'https://auth.kasho.local' }),
+  AUTH_AUDIENCE: envVar.string({ default: 'kasho-api' }),
+  AUTH_ACCESS_TOKEN_TTL_SECONDS: envVar.int({
+    min: 60,
+    max: 3600,
+    default: DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+  }),
+});
+
 /** The auth service's settings; every one has a local default (see README, Configuration). */
 export const authEnv = z
   .object({
@@ -22,6 +33,7 @@ export const authEnv = z
     ...amqpEnv.shape,
     ...otelEnv('auth').shape,
     ...authKeysEnv.shape,
+    ...identityEnv.shape,
   })
   .superRefine((config, context) => {
     if (config.AUTH_SIGNING_KEYS !== undefined) {
