@@ -1,9 +1,12 @@
 import { PlatformModule } from '@kasho/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth';
 import { type GatewayConfig } from './config';
 import { EdgeModule, parseAllowedOrigins } from './edge';
+import { IdentityModule } from './identity/identity.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 import { StatusModule } from './status/status.module';
 
@@ -15,7 +18,13 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({ service: 'gateway', config, redis: true }),
         // Before EdgeModule: its per-user rate-limit guard needs the user the access-token guard verified.
-        AuthModule.forRoot({ issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+        AuthModule.forRoot({
+          issuer: config.AUTH_ISSUER,
+          audience: config.AUTH_AUDIENCE,
+          redisUrl: config.REDIS_URL,
+          revocationKeyPrefix: config.SESSION_REVOCATION_KEY_PREFIX,
+          trustProxy: config.TRUST_PROXY,
+        }),
         EdgeModule.forRoot({
           ipPerMinute: config.RATE_LIMIT_IP_PER_MINUTE,
           userPerMinute: config.RATE_LIMIT_USER_PER_MINUTE,
@@ -23,6 +32,9 @@ export class AppModule {
           corsAllowedOrigins: parseAllowedOrigins(config.CORS_ALLOWED_ORIGINS),
         }),
         StatusModule,
+        IdentityModule,
+        OAuthModule,
+        AdminModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

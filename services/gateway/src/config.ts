@@ -1,4 +1,5 @@
 import { amqpEnv, commonEnv, envVar, httpEnv, otelEnv, redisEnv } from '@kasho/config';
+import { DEFAULT_SESSION_REVOCATION_KEY_PREFIX } from '@kasho/security';
 import { z } from 'zod';
 
 /** The gateway's settings: no database of its own; Redis (rate limits, revocation) and the broker. */
@@ -12,6 +13,11 @@ export const gatewayEnv = z.object({
   AUTH_ISSUER: envVar.string({ default: 'https://auth.kasho.local' }),
   /** The `aud` an access token must name for this API. */
   AUTH_AUDIENCE: envVar.string({ default: 'kasho-api' }),
+  /**
+   * The key prefix of the session revocation list the auth service writes (the same setting there): the gateway
+   * reads it on its own Redis connection to refuse a revoked session's tokens at once.
+   */
+  SESSION_REVOCATION_KEY_PREFIX: envVar.string({ default: DEFAULT_SESSION_REVOCATION_KEY_PREFIX }),
   /** Requests one client address may make per minute (before authentication); a test deployment may loosen it. */
   RATE_LIMIT_IP_PER_MINUTE: envVar.int({ min: 1, max: 1_000_000, default: 600 }),
   /** Requests one authenticated user may make per minute, whatever addresses they come from. */

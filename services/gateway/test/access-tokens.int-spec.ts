@@ -12,7 +12,7 @@ import {
 import { createTestNamespace, freePort } from '@kasho/testing';
 import { Controller, Get, Injectable, type DynamicModule } from '@nestjs/common';
 import { AppModule } from '../src/app.module';
-import { AccessClaims } from '../src/auth';
+import { AccessClaims, AuthenticatedOnly } from '../src/auth';
 import { gatewayEnv } from '../src/config';
 import { configureGatewayHttp } from '../src/http-setup';
 
@@ -37,6 +37,7 @@ class TestJwksHandler {
 
 // No @Public(): the global guard protects it, as it will every real route that does not opt out.
 @Controller({ path: 'probe', version: '1' })
+@AuthenticatedOnly()
 class ProtectedProbeController {
   @Get('me')
   me(@AccessClaims() claims: AccessTokenClaims): AccessTokenClaims {

@@ -14,7 +14,7 @@ import { createTestNamespace, freePort } from '@kasho/testing';
 import { Controller, Get, Injectable, type DynamicModule } from '@nestjs/common';
 import { register } from 'prom-client';
 import { AppModule } from '../src/app.module';
-import { AccessClaims } from '../src/auth';
+import { AccessClaims, AuthenticatedOnly } from '../src/auth';
 import { gatewayEnv } from '../src/config';
 import { RateLimiter } from '../src/edge';
 import { configureGatewayHttp } from '../src/http-setup';
@@ -41,6 +41,7 @@ class TestJwksHandler {
 }
 
 @Controller({ path: 'probe', version: '1' })
+@AuthenticatedOnly()
 class ProtectedProbeController {
   @Get('me')
   me(@AccessClaims() claims: AccessTokenClaims): { sub: string } {

@@ -1,9 +1,10 @@
 import { IS_PUBLIC } from '@kasho/observability';
-import { AccessTokenError, type AccessTokenVerifier } from '@kasho/security';
+import { AccessTokenError, type AccessTokenClaims, type AccessTokenVerifier } from '@kasho/security';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type AuthenticatedRequest } from './access-claims';
 import { ACCESS_TOKEN_VERIFIER } from './auth.tokens';
+import { SessionRevocationCheck } from './session-revocation.check';
 
 interface BearerRequest extends AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -18,7 +19,8 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
 
 /**
  * The gateway's one authentication gate (APP_GUARD): `@Public()` routes pass; every other route needs
- * `Authorization: Bearer <access token>` that the auth service's keys verify. A refusal is one generic 401 with
+ * `Authorization: Bearer <access token>` that the auth service's keys verify, from a session that is not on the
+ * revocation list (one Redis EXISTS; 503 when Redis cannot tell, never a pass). A refusal is one generic 401 with
  * `WWW-Authenticate: Bearer`; why it was refused goes to the debug log, and the token never goes anywhere.
  */
 @Injectable()
@@ -28,6 +30,7 @@ export class AccessTokenGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(ACCESS_TOKEN_VERIFIER) private readonly verifier: AccessTokenVerifier,
+    private readonly revocations: SessionRevocationCheck,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -51,15 +54,24 @@ export class AccessTokenGuard implements CanActivate {
       reply.header('www-authenticate', 'Bearer error="invalid_request"');
       return this.refuse('not_bearer');
     }
+    let claims: AccessTokenClaims;
     try {
-      request.accessToken = await this.verifier.verify(token);
-      return true;
+      claims = await this.verifier.verify(token);
     } catch (error) {
       if (!(error instanceof AccessTokenError)) throw error;
       reply.header('www-authenticate', 'Bearer error="invalid_token"');
       this.logger.debug(`access token refused: ${error.reason}`);
       throw error;
     }
+    // A revoked session's tokens stop at once, not at expiry; if that cannot be checked, the check throws 503.
+    if (await this.revocations.isRevoked(claims.sid)) {
+      reply.header('www-authenticate', 'Bearer error="invalid_token"');
+      this.logger.debug('access token refused: session revoked');
+      // The same answer as any other bad token.
+      throw new AccessTokenError('invalid_claim');
+    }
+    request.accessToken = claims;
+    return true;
   }
 
   private refuse(reason: string): never {
