@@ -5,6 +5,12 @@ import { authSchema } from './database';
 import { KeysModule } from './keys';
 import { AuditLogReadModule } from './audit-log';
 import { OAuthModule } from './oauth';
+import { CredentialsModule } from './credentials/credentials.module';
+import { IdentityCoreModule } from './identity-core/identity-core.module';
+import { LoginModule } from './login/login.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { TwoFactorModule } from './two-factor/two-factor.module';
+import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
@@ -20,6 +26,12 @@ export class AppModule {
           redis: true,
         }),
         keys,
+        IdentityCoreModule.forRoot(config),
+        UsersModule,
+        SessionsModule,
+        LoginModule,
+        TwoFactorModule,
+        CredentialsModule,
         OAuthModule.forRoot(
           {
             issuer: config.AUTH_ISSUER,

@@ -1,5 +1,10 @@
 import { amqpEnv, commonEnv, envVar, httpEnv, otelEnv, postgresEnv, redisEnv } from '@kasho/config';
-import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, InvalidKeySetError, parseKeySet } from '@kasho/security';
+import {
+  DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+  DEFAULT_SESSION_REVOCATION_KEY_PREFIX,
+  InvalidKeySetError,
+  parseKeySet,
+} from '@kasho/security';
 import { z } from 'zod';
 
 /**
@@ -12,7 +17,17 @@ export const authKeysEnv = z.object({
   AUTH_SIGNING_KEYS: envVar.string({ secret: true, optional: true }),
 });
 
-/** Tokens: issuer and audience defaults equal the gateway's. */
+/**
+ * The data key that encrypts TOTP secrets at rest (AES-256-GCM): `AUTH_DATA_KEY` (base64 of 32 bytes) wins over
+ * `AUTH_DATA_KEY_FILE`. Locally the file defaults to `.kasho/auth-data-key` and is generated on first run (mode
+ * 0600); in production one of the two must be given, since a lost or differing key makes every secret unreadable.
+ */
+export const authDataKeyEnv = z.object({
+  AUTH_DATA_KEY_FILE: envVar.string({ localDefault: '.kasho/auth-data-key', optional: true }),
+  AUTH_DATA_KEY: envVar.string({ secret: true, optional: true }),
+});
+
+/** Tokens, sessions and sign-in throttling. Issuer and audience defaults equal the gateway's. */
 export const identityEnv = z.object({
   AUTH_ISSUER: envVar.string({ default: 'https://auth.kasho.local' }),
   AUTH_AUDIENCE: envVar.string({ default: 'kasho-api' }),
@@ -21,6 +36,18 @@ export const identityEnv = z.object({
     max: 3600,
     default: DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
   }),
+  /** The revocation list's key prefix in Redis: the gateway reads the same keys, so both must agree. */
+  SESSION_REVOCATION_KEY_PREFIX: envVar.string({ default: DEFAULT_SESSION_REVOCATION_KEY_PREFIX }),
+  /** Consecutive failed sign-ins that lock an account (PCI DSS 8.3.4: at most 10). */
+  AUTH_LOGIN_MAX_FAILURES: envVar.int({ min: 1, max: 1000, default: 10 }),
+  /** How long a locked account stays locked (PCI DSS 8.3.4: at least 30 minutes). */
+  AUTH_LOCKOUT_MINUTES: envVar.int({ min: 1, max: 24 * 60, default: 30 }),
+  /** Failures per account (by normalised email) before each further attempt must wait 2^(n-k) seconds. */
+  AUTH_LOGIN_DELAY_AFTER_FAILURES: envVar.int({ min: 1, max: 100_000, default: 3 }),
+  /** The same per client address, higher: many people may share one address. */
+  AUTH_LOGIN_IP_DELAY_AFTER_FAILURES: envVar.int({ min: 1, max: 1_000_000, default: 20 }),
+  /** The longest delay either counter imposes. */
+  AUTH_LOGIN_MAX_DELAY_SECONDS: envVar.int({ min: 1, max: 86_400, default: 300 }),
 });
 
 /** The auth service's settings; every one has a local default (see README, Configuration). */
@@ -33,6 +60,7 @@ export const authEnv = z
     ...amqpEnv.shape,
     ...otelEnv('auth').shape,
     ...authKeysEnv.shape,
+    ...authDataKeyEnv.shape,
     ...identityEnv.shape,
   })
   .superRefine((config, context) => {
@@ -48,7 +76,28 @@ export const authEnv = z
         message: 'required in production (signing keys are never generated there)',
       });
     }
+    if (config.AUTH_DATA_KEY !== undefined) {
+      if (!isDataKey(config.AUTH_DATA_KEY)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['AUTH_DATA_KEY'],
+          message: 'expected the base64 encoding of 32 bytes (value hidden)',
+        });
+      }
+    } else if (config.AUTH_DATA_KEY_FILE === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['AUTH_DATA_KEY or AUTH_DATA_KEY_FILE'],
+        message: 'required in production (the data key is never generated there)',
+      });
+    }
   });
+
+/** A data key as configured: standard base64 of exactly 32 bytes. */
+export function isDataKey(text: string): boolean {
+  const trimmed = text.trim();
+  return /^[A-Za-z0-9+/]{43}=$/.test(trimmed) && Buffer.from(trimmed, 'base64').length === 32;
+}
 
 export type AuthConfig = z.output<typeof authEnv>;
 

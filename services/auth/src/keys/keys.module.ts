@@ -12,6 +12,8 @@ export class KeysModule {
   static forRoot(source: SigningKeysSource): DynamicModule {
     return {
       module: KeysModule,
+      // Global: every feature that signs tokens (sessions, OAuth clients) injects SIGNING_KEYSET.
+      global: true,
       providers: [
         {
           provide: SIGNING_KEYSET,
