@@ -39,7 +39,7 @@ function endpoints(): Endpoint[] {
     if (!controller) continue;
     const prototype = controller.prototype as Record<string, object>;
     for (const method of scanner.getAllMethodNames(prototype)) {
-      const handler = prototype[method]!;
+      const handler = prototype[method];
       // A handler's declaration overrides its class's, as the guards read them.
       const read = (key: string): unknown =>
         Reflect.getMetadata(key, handler) ?? (Reflect.getMetadata(key, controller) as unknown);
