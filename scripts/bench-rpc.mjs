@@ -7,13 +7,13 @@
 // The gateway adds no more than NestJS-on-Fastify's own cost when 5 − 4 ≈ 3 (compared on p50).
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { Client } from 'pg';
 import { assertNode24, checkInfrastructure, repoRoot } from './lib/workspace.mjs';
 import { migrateAll, startServices } from './lib/stack.mjs';
 import { formatRow, measureAlternating } from './bench/measure.mjs';
 import { startBareRpc } from './bench/bare-amqp.mjs';
 import { httpGetter } from './bench/http-client.mjs';
 import { deleteStackTopology } from './lib/broker-cleanup.mjs';
+import { dropDatabasesWithPrefix } from './lib/drop-databases.mjs';
 
 assertNode24();
 const missing = await checkInfrastructure();
@@ -111,7 +111,7 @@ try {
   await stack.stop();
   await client.close();
   await deleteStackTopology(url, namespace);
-  await dropBenchDatabases(base.KASHO_DB_PREFIX);
+  await dropDatabasesWithPrefix(base.KASHO_DB_PREFIX);
 }
 
 console.log('\n| path | concurrency | round trips/s | p50 ms | p99 ms | vs reference | errors |');
@@ -131,14 +131,4 @@ process.exit(0);
 
 function silent() {
   return { log() {}, warn() {}, error() {}, debug() {}, verbose() {} };
-}
-
-async function dropBenchDatabases(prefix) {
-  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  const { rows: databases } = await admin.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [
-    `${prefix}%`,
-  ]);
-  for (const { datname } of databases) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-  await admin.end();
 }

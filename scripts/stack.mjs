@@ -1,5 +1,5 @@
 // `npm start`: the whole Kasho platform on this machine as processes (no Docker needed). Ctrl-C stops it.
-import { assertNode24, checkInfrastructure } from './lib/workspace.mjs';
+import { assertNode24, checkInfrastructure, SERVICES } from './lib/workspace.mjs';
 import { build, migrateAll, servicePort, startServices } from './lib/stack.mjs';
 
 assertNode24();
@@ -10,13 +10,21 @@ if (missing.length > 0) {
   process.exit(1);
 }
 
+// KASHO_SERVICES=auth,gateway runs just those (a test that needs only identity); all six by default.
+const only = process.env.KASHO_SERVICES?.split(',').map((name) => name.trim());
+const unknown = only?.filter((name) => !SERVICES.some((service) => service.name === name)) ?? [];
+if (unknown.length > 0) {
+  console.error(`stack: KASHO_SERVICES names unknown services: ${unknown.join(', ')}`);
+  process.exit(1);
+}
+
 try {
   if (process.env.KASHO_SKIP_BUILD !== 'true') build();
-  migrateAll();
-  const stack = await startServices();
+  migrateAll(console.log, process.env, only);
+  const stack = await startServices({ only });
   const gateway = `http://127.0.0.1:${servicePort('gateway')}`;
   console.log(`
-stack: all six services are ready
+stack: ${only ? `${only.join(', ')} are` : 'all six services are'} ready
   gateway   ${gateway}
   status    ${gateway}/v1/status
   OpenAPI   ${gateway}/openapi.json

@@ -26,6 +26,8 @@ export function serviceEnvironment(service, base = process.env) {
     HTTP_PORT: String(portBase + offset),
     ...(service === 'gateway' ? {} : { DATABASE_URL: `${pgServer}/${dbPrefix}${service}` }),
     REDIS_KEY_PREFIX: `${namespace}kasho:${service}:`,
+    // Written by auth, read by the gateway: one shared name per stack.
+    SESSION_REVOCATION_KEY_PREFIX: `${namespace}kasho:revoked-session:`,
     SERVICE_VERSION: base.SERVICE_VERSION ?? version,
     LOG_PRETTY: base.LOG_PRETTY ?? (process.stdout.isTTY ? 'true' : 'false'),
   };
@@ -42,9 +44,9 @@ export function build(log = console.log) {
 }
 
 /** Creates each service's database if missing and runs its migrations (the services' migrate entry point). */
-export function migrateAll(log = console.log, base = process.env) {
+export function migrateAll(log = console.log, base = process.env, only = undefined) {
   for (const { name } of SERVICES) {
-    if (name === 'gateway') continue;
+    if (name === 'gateway' || (only && !only.includes(name))) continue;
     log(`stack: migrating ${name}`);
     const result = spawnSync(
       process.execPath,
@@ -72,11 +74,16 @@ async function waitReady(name, port, deadline) {
   throw new Error(`${name} was not ready on port ${port} in time`);
 }
 
-/** Starts every service; resolves once all answer /health/ready. */
+/**
+ * Starts every service (or those named in `only`); resolves once all answer /health/ready. `entries` replaces a
+ * service's entry point (a benchmark's gateway with an extra route).
+ */
 export async function startServices({
   base = process.env,
   write = (line) => process.stdout.write(line),
   readyTimeoutMs = 60000,
+  only = undefined,
+  entries = {},
 } = {}) {
   const children = [];
   let stopping = false;
@@ -88,10 +95,11 @@ export async function startServices({
   crashed.catch(() => {});
 
   SERVICES.forEach(({ name }, index) => {
+    if (only && !only.includes(name)) return;
     const env = serviceEnvironment(name, base);
     const child = spawn(
       process.execPath,
-      ['--enable-source-maps', path.join(repoRoot, `services/${name}/dist/main.js`)],
+      ['--enable-source-maps', entries[name] ?? path.join(repoRoot, `services/${name}/dist/main.js`)],
       {
         cwd: repoRoot,
         env,
