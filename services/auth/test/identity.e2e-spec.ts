@@ -411,6 +411,67 @@ describe('MFA and the back office', () => {
   });
 });
 
+describe('OAuth 2.0 client credentials', () => {
+  it('issues a scoped token to a client (basic and post), refuses a wrong secret, and keeps clients out of user routes', async () => {
+    const created = authCli('oauth/create-client.js', [
+      '--name',
+      'Partner E2E',
+      '--scopes',
+      'payments:read payments:write',
+    ]);
+    expect(created.status).toBe(0);
+    const client = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
+    const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
+    const token = (body: string, authorization?: string): Promise<Response> =>
+      fetch(`${stack.gatewayUrl}/v1/oauth/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(authorization ? { authorization } : {}),
+        },
+        body,
+      });
+    const basic = `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`;
+
+    const viaBasic = await token(form({ grant_type: 'client_credentials', scope: 'payments:read' }), basic);
+    expect(viaBasic.status).toBe(200);
+    expect(viaBasic.headers.get('cache-control')).toContain('no-store');
+    const issued = (await viaBasic.json()) as { access_token: string; token_type: string; scope: string };
+    expect(issued).toMatchObject({ token_type: 'Bearer', scope: 'payments:read' });
+    expect(decodeJwt(issued.access_token)).toMatchObject({
+      sub: client.client_id,
+      client_id: client.client_id,
+    });
+
+    const viaPost = await token(
+      form({
+        grant_type: 'client_credentials',
+        client_id: client.client_id,
+        client_secret: client.client_secret,
+      }),
+    );
+    expect(viaPost.status).toBe(200);
+
+    const wrong = await token(
+      form({ grant_type: 'client_credentials' }),
+      `Basic ${Buffer.from(`${client.client_id}:not-the-secret`).toString('base64')}`,
+    );
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('www-authenticate')).toMatch(/^Basic/);
+    expect(await wrong.json()).toMatchObject({ error: 'invalid_client' });
+
+    const tooMuch = await token(
+      form({ grant_type: 'client_credentials', scope: 'backoffice:audit:read' }),
+      basic,
+    );
+    expect(tooMuch.status).toBe(400);
+    expect(await tooMuch.json()).toMatchObject({ error: 'invalid_scope' });
+
+    const asUser = await call('GET', '/v1/me', { token: issued.access_token });
+    expect(asUser.status).toBe(403);
+  });
+});
+
 describe('forged access tokens', () => {
   const now = () => Math.floor(Date.now() / 1000);
   async function claimsFor(): Promise<Record<string, unknown>> {
