@@ -17,7 +17,7 @@ export class AuditLogController {
 
   @Get()
   @RequirePermission(Permission.AuditRead)
-  @ApiOperation({ summary: 'Audit entries, newest first, cursor paged' })
+  @ApiOperation({ summary: 'Audit entries, cursor paged (each carries its hash and the previous entry’s)' })
   @ApiQuery({
     name: 'limit',
     required: false,
