@@ -4,7 +4,8 @@ export { createLogger, shouldPrettyPrint } from './logger';
 export type { Logger, LoggerOptions, LogLevel } from './logger';
 export { PinoNestLogger } from './pino-nest-logger';
 export { REDACTED, isSensitiveKey, passesLuhn, redactPaths, scrubString, scrubValue } from './redaction';
-export { REQUEST_ID_HEADER, resolveRequestId, uuidv7 } from './request-id';
+export { REQUEST_ID_HEADER, resolveRequestId } from './request-id';
+export { isUuid, uuidv7 } from './uuidv7';
 export {
   UNMATCHED_ROUTE,
   registerRequestContext,

@@ -30,7 +30,8 @@ export type { MessagingRetentionOptions, RetentionRound } from './outbox/messagi
 export { TopologyNames } from './topology/topology';
 export { AmqpConnectionManager } from './connection/connection-manager';
 export { CORRELATION_ID_HEADER } from './common/message-headers';
-export { uuidv7, isUuid } from './common/uuidv7';
+// Re-exported for the services that already import it from here; it lives in @kasho/logging.
+export { uuidv7, isUuid } from '@kasho/logging';
 
 export { MessagingModule, MESSAGING_OPTIONS } from './nest/messaging.module';
 export type { MessagingModuleAsyncOptions } from './nest/messaging.module';

@@ -57,6 +57,9 @@ export function createRedisClient(options: RedisClientOptions): RedisClient {
     // How long a closing socket may linger before it is destroyed. ioredis arms this timer even when the socket is
     // already gone (closing between reconnection attempts), so it bounds how long shutdown keeps the process alive.
     disconnectTimeout: 500,
+    // Commands issued in the same event-loop turn leave in one write: under load that turns one syscall per
+    // request into one per turn (the gateway's rate-limit and revocation checks; measured with bench:rpc/auth).
+    enableAutoPipelining: true,
   });
   // Without a listener ioredis prints every failed reconnection attempt itself.
   client.on('error', options.onError ?? outageLogger(client, options.keyPrefix));

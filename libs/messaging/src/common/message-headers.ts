@@ -8,7 +8,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { currentContext } from '@kasho/logging';
-import { uuidv7 } from './uuidv7';
+import { uuidv7 } from '@kasho/logging';
 
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
 

@@ -1,6 +1,6 @@
 import { defineEvent } from '@kasho/contracts';
 import { runWithContext } from '@kasho/logging';
-import { isUuid } from '../common/uuidv7';
+import { isUuid } from '@kasho/logging';
 import { createEventEnvelope, parseEventEnvelope } from './event-envelope';
 
 const TransferPosted = defineEvent<{ transferId: string }>('transaction.transfer.posted.v2');

@@ -1,6 +1,6 @@
 import type { EventContract, EventEnvelope, ServiceName } from '@kasho/contracts';
 import { resolveCorrelationId } from '../common/message-headers';
-import { isUuid, uuidv7 } from '../common/uuidv7';
+import { isUuid, uuidv7 } from '@kasho/logging';
 
 export type EventTypeOf<P> = EventContract<P> | string;
 

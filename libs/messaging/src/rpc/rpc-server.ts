@@ -11,7 +11,7 @@ import {
   messagingTracer,
 } from '../common/message-headers';
 import type { MessagingMetrics } from '../common/metrics';
-import { uuidv7 } from '../common/uuidv7';
+import { uuidv7 } from '@kasho/logging';
 import type { AmqpConnectionManager } from '../connection/connection-manager';
 import type { ManagedChannel } from '../connection/managed-channel';
 import type { ResolvedMessagingOptions } from '../messaging-options';
