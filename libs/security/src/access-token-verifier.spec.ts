@@ -474,3 +474,36 @@ describe('access token verifier', () => {
     });
   });
 });
+
+describe('verified-token cache', () => {
+  it('still refuses a remembered token once it expires', async () => {
+    const h = await harness();
+    const token = await signAccessToken(h.keyset, subject, { issuer, audience, now: new Date(NOW) });
+    expect((await h.verifier.verify(token)).sub).toBe('user-1');
+    h.advance(60_000);
+    expect((await h.verifier.verify(token)).sub).toBe('user-1');
+    h.advance(600_000);
+    const refused = await h.verifier.verify(token).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AccessTokenError);
+    expect((refused as AccessTokenError).reason).toBe('expired');
+  });
+
+  it('forgets tokens whose key left the JWKS, and hands out copies', async () => {
+    let served: KeySet | undefined;
+    const h = await harness({ jwks: (keyset) => Promise.resolve(publicJwks(served ?? keyset)) });
+    const token = await signAccessToken(h.keyset, subject, { issuer, audience, now: new Date(NOW) });
+    const first = await h.verifier.verify(token);
+    first.roles.push('admin');
+    expect((await h.verifier.verify(token)).roles).toEqual(['customer']);
+
+    // The key is withdrawn (compromised): a token with the new key's kid reloads the JWKS, and from then on the
+    // remembered token must not pass.
+    served = await createKeySet('EdDSA');
+    h.advance(60_000);
+    const fresh = await signAccessToken(served, subject, { issuer, audience, now: new Date(NOW + 60_000) });
+    expect((await h.verifier.verify(fresh)).sub).toBe('user-1');
+    const refused = await h.verifier.verify(token).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AccessTokenError);
+    expect((refused as AccessTokenError).reason).toBe('unknown_kid');
+  });
+});

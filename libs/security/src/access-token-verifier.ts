@@ -49,6 +49,12 @@ export interface AccessTokenVerifierOptions {
   minRefreshIntervalMs?: number;
   /** The cached JWKS is fetched again after this long, so keys dropped by rotation stop verifying. */
   cacheMaxAgeMs?: number;
+  /**
+   * How many verified tokens to remember (byte-identical tokens only), so a client's next request with the same
+   * token skips the signature check; 0 turns it off. Time claims are still checked on every use, and a JWKS
+   * reload forgets them all. Default 10,000.
+   */
+  verifiedCacheSize?: number;
   /** Milliseconds since the epoch; for tests. */
   clock?: () => number;
 }
@@ -82,6 +88,11 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   const minRefreshIntervalMs = options.minRefreshIntervalMs ?? 30_000;
   const cacheMaxAgeMs = options.cacheMaxAgeMs ?? 600_000;
   const clock = options.clock ?? Date.now;
+
+  const verifiedCacheSize = options.verifiedCacheSize ?? 10_000;
+  // Insertion-ordered: when full, the oldest entry goes. Entries hold the key that verified them, so a token whose
+  // key is no longer in the (reloaded) JWKS is verified again, and refused.
+  const verified = new Map<string, { claims: AccessTokenClaims; key: VerificationKey; kid: string }>();
 
   let keys: Map<string, VerificationKey> | undefined;
   let loadedAt = -Infinity;
@@ -127,8 +138,32 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     return key;
   }
 
+  function remembered(token: string, now: number): AccessTokenClaims | undefined {
+    const entry = verified.get(token);
+    if (!entry) return undefined;
+    const { claims, key, kid } = entry;
+    const seconds = now / 1000;
+    const current = keys !== undefined && clock() - loadedAt < cacheMaxAgeMs;
+    if (!current || keys?.get(kid) !== key || claims.exp <= seconds - clockTolerance) {
+      verified.delete(token);
+      return undefined;
+    }
+    if (claims.nbf > seconds + clockTolerance) return undefined;
+    return copyOf(claims);
+  }
+
+  function remember(token: string, claims: AccessTokenClaims, key: VerificationKey, kid: string): void {
+    if (verifiedCacheSize <= 0) return;
+    if (verified.size >= verifiedCacheSize) verified.delete(verified.keys().next().value as string);
+    verified.set(token, { claims: copyOf(claims), key, kid });
+  }
+
   return {
     async verify(token: string): Promise<AccessTokenClaims> {
+      if (typeof token === 'string') {
+        const hit = remembered(token, clock());
+        if (hit) return hit;
+      }
       const header = checkHeader(token, algorithms);
       const key = await keyFor(header.kid);
       if (key.alg !== header.alg) throw new AccessTokenError('alg_mismatch');
@@ -147,8 +182,21 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       } catch (error) {
         throw new AccessTokenError(rejectionFor(error));
       }
-      return claimsFrom(payload, Math.floor(now / 1000) + clockTolerance);
+      const claims = claimsFrom(payload, Math.floor(now / 1000) + clockTolerance);
+      remember(token, claims, key, header.kid);
+      return claims;
     },
+  };
+}
+
+/** A caller may change what it is given; the remembered claims must stay as verified. */
+function copyOf(claims: AccessTokenClaims): AccessTokenClaims {
+  return {
+    ...claims,
+    aud: Array.isArray(claims.aud) ? [...claims.aud] : claims.aud,
+    roles: [...claims.roles],
+    scopes: [...claims.scopes],
+    ...(claims.amr ? { amr: [...claims.amr] } : {}),
   };
 }
 

@@ -17,7 +17,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot({ service: 'gateway', config, redis: true }),
-        // Before EdgeModule: its per-user rate-limit guard needs the user the access-token guard verified.
         AuthModule.forRoot({
           issuer: config.AUTH_ISSUER,
           audience: config.AUTH_AUDIENCE,

@@ -1,9 +1,17 @@
 import { IS_PUBLIC } from '@kasho/observability';
 import { AccessTokenError, type AccessTokenClaims, type AccessTokenVerifier } from '@kasho/security';
-import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type AuthenticatedRequest } from './access-claims';
 import { ACCESS_TOKEN_VERIFIER } from './auth.tokens';
+import { UserBudget } from '../edge/user-budget';
 import { SessionRevocationCheck } from './session-revocation.check';
 
 interface BearerRequest extends AuthenticatedRequest {
@@ -12,6 +20,7 @@ interface BearerRequest extends AuthenticatedRequest {
 
 interface ChallengeReply {
   header(name: string, value: string): unknown;
+  getHeader(name: string): unknown;
 }
 
 // RFC 6750 b64token after the scheme; the scheme itself is case-insensitive (RFC 9110).
@@ -31,6 +40,8 @@ export class AccessTokenGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(ACCESS_TOKEN_VERIFIER) private readonly verifier: AccessTokenVerifier,
     private readonly revocations: SessionRevocationCheck,
+    // Absent only in test apps built without the edge.
+    @Optional() private readonly budget?: UserBudget,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -64,7 +75,12 @@ export class AccessTokenGuard implements CanActivate {
       throw error;
     }
     // A revoked session's tokens stop at once, not at expiry; if that cannot be checked, the check throws 503.
-    if (await this.revocations.isRevoked(claims.sid)) {
+    // The user's rate budget is spent at the same time: two Redis round trips that overlap instead of queueing.
+    const [revoked] = await Promise.all([
+      this.revocations.isRevoked(claims.sid),
+      this.budget?.spend(claims.sub, reply),
+    ]);
+    if (revoked) {
       reply.header('www-authenticate', 'Bearer error="invalid_token"');
       this.logger.debug('access token refused: session revoked');
       // The same answer as any other bad token.

@@ -1,8 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { EDGE_OPTIONS, type EdgeOptions } from './edge-options';
 import { RateLimiter } from './rate-limiter';
-import { UserRateLimitGuard } from './user-rate-limit.guard';
+import { UserBudget } from './user-budget';
 
 /**
  * What the gateway does to every request before a feature sees it: rate limits (per IP in a hook, per user after
@@ -13,13 +12,10 @@ export class EdgeModule {
   static forRoot(options: EdgeOptions): DynamicModule {
     return {
       module: EdgeModule,
-      providers: [
-        { provide: EDGE_OPTIONS, useValue: options },
-        RateLimiter,
-        // After AuthModule's access-token guard: AppModule imports AuthModule first (see UserRateLimitGuard).
-        { provide: APP_GUARD, useClass: UserRateLimitGuard },
-      ],
-      exports: [EDGE_OPTIONS, RateLimiter],
+      // Global: the access-token guard (AuthModule) spends the per-user budget.
+      global: true,
+      providers: [{ provide: EDGE_OPTIONS, useValue: options }, RateLimiter, UserBudget],
+      exports: [EDGE_OPTIONS, RateLimiter, UserBudget],
     };
   }
 }

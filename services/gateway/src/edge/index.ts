@@ -4,3 +4,4 @@ export { parseAllowedOrigins } from './edge-options';
 export type { EdgeOptions } from './edge-options';
 export { RateLimiter } from './rate-limiter';
 export type { RateLimitDecision } from './rate-limiter';
+export { UserBudget } from './user-budget';
