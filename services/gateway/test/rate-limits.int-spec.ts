@@ -2,7 +2,7 @@ import { authJwksRpc, type JwksDocument } from '@kasho/contracts';
 import { loadConfig } from '@kasho/config';
 import { Messaging, RpcHandler } from '@kasho/messaging';
 import { PlatformModule, type RunningService, startService } from '@kasho/platform';
-import { closeRedisClient, createRedisClient } from '@kasho/redis';
+import { closeRedisClient, createRedisClient, RedisClient } from '@kasho/redis';
 import {
   type AccessTokenClaims,
   createKeySet,
@@ -206,6 +206,29 @@ describe('when Redis does not answer', () => {
     } finally {
       await closeRedisClient(redis);
     }
+  });
+
+  it('lets a client far from its limit through from a local slice, and charges Redis for every request', async () => {
+    const limiter = gateway.app.get(RateLimiter);
+    const subject = `slice-${namespace}`;
+    const limit = 1000;
+    const started = Date.now();
+    let passed = 0;
+    for (let index = 0; index < 300; index += 1) {
+      const decision = await limiter.consume('ip', subject, limit);
+      if (decision?.allowed) passed += 1;
+    }
+    expect(passed).toBe(300);
+    // Whatever was let through locally is owed: once the quiet slice is drained and charged, Redis has all 300.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const redis = gateway.app.get(RedisClient);
+    const tat = Number(await redis.get(`rate-limit:ip:${subject}`));
+    const time = await redis.time();
+    const redisNow = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
+    const refilled = ((Date.now() - started) * limit) / 60_000;
+    const spent = ((tat - redisNow) * limit) / 60_000 + refilled;
+    expect(spent).toBeGreaterThan(299.5);
+    expect(spent).toBeLessThan(300.5 + 1);
   });
 
   it('uses the same limiter code against a live Redis', async () => {
