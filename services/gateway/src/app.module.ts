@@ -5,6 +5,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth';
 import { type GatewayConfig } from './config';
 import { EdgeModule, parseAllowedOrigins } from './edge';
+import { IdempotencyModule } from './idempotency';
 import { IdentityModule } from './identity/identity.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
@@ -30,6 +31,7 @@ export class AppModule {
           trustProxy: config.TRUST_PROXY,
           corsAllowedOrigins: parseAllowedOrigins(config.CORS_ALLOWED_ORIGINS),
         }),
+        IdempotencyModule.forRoot({ rpcTimeoutMs: config.RPC_TIMEOUT_MS }),
         StatusModule,
         IdentityModule,
         OAuthModule,

@@ -13,6 +13,7 @@ import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type z } from 'zod';
 import { Caller, ClientContexts, RequirePermission } from '../auth';
 import { type ClientRequest } from '../auth/request-context';
+import { Idempotent } from '../idempotency';
 import { ApiJsonBody, ApiJsonResponse, ApiProblems } from '../openapi/zod-schemas';
 import { validBody } from '../validation/zod-validation.pipe';
 import {
@@ -38,12 +39,13 @@ export class AuthController {
   @Public()
   @Post('register')
   @HttpCode(201)
+  @Idempotent()
   @ApiOperation({
     summary: 'Create a user; a verification email is sent (login works before it is verified)',
   })
   @ApiJsonBody('RegisterRequest', registerBody)
   @ApiJsonResponse(201, 'The new user', 'RegisterResponse', registerResponse)
-  @ApiProblems(422, 429)
+  @ApiProblems(429)
   register(
     @Body(validBody(registerBody)) body: z.output<typeof registerBody>,
     @Req() request: ClientRequest,
