@@ -1,5 +1,7 @@
 export { PlatformModule } from './platform.module';
 export type { PlatformConfig, PlatformOptions } from './platform.module';
+export { provideReadinessCheck } from './readiness-check';
+export type { ReadinessCheckProvider } from './readiness-check';
 export { SERVICE_IDENTITY } from './service-identity';
 export type { ServiceIdentity } from './service-identity';
 export { SystemStatusHandler } from './system-status.handler';

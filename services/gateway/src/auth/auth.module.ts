@@ -1,6 +1,7 @@
 import { authJwksRpc } from '@kasho/contracts';
 import { RpcClient } from '@kasho/messaging';
-import { createRedisClient } from '@kasho/redis';
+import { provideReadinessCheck } from '@kasho/platform';
+import { checkRedis, createRedisClient, type RedisClient } from '@kasho/redis';
 import { createAccessTokenVerifier } from '@kasho/security';
 import { type DynamicModule, Module, type OnModuleInit } from '@nestjs/common';
 import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
@@ -63,6 +64,12 @@ export class AuthModule implements OnModuleInit {
               connectionName: 'kasho-gateway-revocations',
             }),
         },
+        // Authenticated requests fail (503) without it, so the gateway is not ready without it either.
+        provideReadinessCheck({
+          name: 'revocation-redis',
+          inject: [SESSION_REVOCATION_REDIS],
+          useFactory: (redis: RedisClient) => () => checkRedis(redis),
+        }),
         SessionRevocationCheck,
         ClientContexts,
         // Global guards run in the order they are provided: authentication, then authorisation.
