@@ -4,6 +4,9 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { allowedMethods, type RouteFinder } from './allowed-methods';
 import { codeForHttpLayerError, HTTP_LAYER_DETAIL } from './http-error-codes';
 
+/** An expected 5xx code is logged at most this often. */
+export const EXPECTED_5XX_LOG_INTERVAL_MS = 5000;
+
 interface ProblemReply {
   status(code: number): ProblemReply;
   header(name: string, value: string): ProblemReply;
@@ -18,6 +21,8 @@ interface ProblemReply {
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problems');
+  /** Per retryable code: when it was last logged, and how many were not logged since. */
+  private readonly expected = new Map<ErrorCode, { at: number; suppressed: number }>();
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
@@ -35,12 +40,31 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       }
     }
     const problem = toProblemDetails(error, path);
-    if (problem.status >= 500) {
+    if (problem.status >= 500) this.log5xx(exception);
+    reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  /**
+   * An expected 5xx (a retryable DomainError: a dependency down, an upstream timeout) is one warning line without
+   * a stack, at most once per code per few seconds with a count of the ones left out: during an outage every
+   * request fails the same way, and the dependency's own outage log says why. Anything else is a bug: error, stack.
+   */
+  private log5xx(exception: unknown): void {
+    if (!(exception instanceof DomainError && exception.retryable)) {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
       );
+      return;
     }
-    reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    const now = Date.now();
+    const last = this.expected.get(exception.code);
+    if (last !== undefined && now - last.at < EXPECTED_5XX_LOG_INTERVAL_MS) {
+      last.suppressed += 1;
+      return;
+    }
+    const more = last !== undefined && last.suppressed > 0 ? ` (${last.suppressed} more since the last)` : '';
+    this.expected.set(exception.code, { at: now, suppressed: 0 });
+    this.logger.warn(`${exception.code}: ${exception.detail}${more}`);
   }
 
   /** A DomainError to answer with, or the exception itself when it is unexpected (answered as a bare 500). */
