@@ -24,6 +24,7 @@ import {
 } from '../mfa';
 import { SessionsService } from '../sessions/sessions.service';
 import { UsersRepository } from '../users/users.repository';
+import { MfaCodeThrottle } from './mfa-code-throttle';
 import { type TotpFactorEntity } from './totp-factor.entity';
 import { TwoFactorRepository } from './two-factor.repository';
 
@@ -34,10 +35,13 @@ export const MFA_CHALLENGE_MAX_ATTEMPTS = 5;
 const invalidCode = () => new DomainError(ErrorCode.InvalidCode, 'The code is not valid.');
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
+type CodeRefusal = { kind: 'wrong' } | { kind: 'throttled'; wait: number };
+
 /**
  * TOTP self-service (setup, activation with a current code, disabling with a current code) and the second factor
  * at sign-in. Every TOTP code is accepted once only: the accepted time step is stored with the factor, in the same
- * transaction as what the code allowed.
+ * transaction as what the code allowed. Self-service codes are throttled per user (MfaCodeThrottle); the sign-in
+ * step has its own limit, five answers per challenge.
  */
 @Injectable()
 export class TwoFactorService {
@@ -49,6 +53,7 @@ export class TwoFactorService {
     private readonly outbox: Outbox,
     private readonly audit: AuditLog,
     private readonly sessions: SessionsService,
+    private readonly codeThrottle: MfaCodeThrottle,
   ) {}
 
   async setup(caller: CallerContext): Promise<TotpSetupResponse> {
@@ -74,32 +79,38 @@ export class TwoFactorService {
     await this.sessions.requireLive(request);
     const now = new Date();
     const codes = generateRecoveryCodes();
-    await withTransaction(this.dataSource, async (manager) => {
+    const outcome = await withTransaction(this.dataSource, async (manager) => {
       const factor = await this.factors.findFactor(manager, request.userId, { lock: true });
       if (!factor || factor.enabledAt) {
         throw new DomainError(ErrorCode.Conflict, 'There is no pending two-factor setup; start one first.');
       }
-      const step = this.acceptCode(factor, request.userId, text(request.code), now);
-      if (step === null) throw invalidCode();
+      const step = await this.checkCode(manager, factor, request, 'totp_activate', now);
+      if (typeof step !== 'number') return step;
       await this.factors.enableFactor(manager, request.userId, step, now);
       await this.factors.replaceRecoveryCodes(manager, request.userId, codes.map(hashRecoveryCode), now);
       await this.recordChange(manager, request.userId, true, now);
+      return null;
     });
+    this.settle(outcome);
     return { recoveryCodes: codes };
   }
 
   async disable(request: MfaCodeRequest): Promise<void> {
     await this.sessions.requireLive(request);
     const now = new Date();
-    // A wrong code still spends nothing; the transaction only writes when the code was right.
-    await withTransaction(this.dataSource, async (manager) => {
+    // A wrong code still spends nothing; the transaction only writes when the code was right (or to audit a
+    // refusal).
+    const outcome = await withTransaction(this.dataSource, async (manager) => {
       const factor = await this.factors.findFactor(manager, request.userId, { lock: true });
       if (!factor?.enabledAt)
         throw new DomainError(ErrorCode.Conflict, 'Two-factor authentication is not on.');
-      if (this.acceptCode(factor, request.userId, text(request.code), now) === null) throw invalidCode();
+      const step = await this.checkCode(manager, factor, request, 'mfa_disable', now);
+      if (typeof step !== 'number') return step;
       await this.factors.deleteFactor(manager, request.userId);
       await this.recordChange(manager, request.userId, false, now);
+      return null;
     });
+    this.settle(outcome);
   }
 
   async isEnabled(manager: EntityManager, userId: string): Promise<boolean> {
@@ -166,6 +177,56 @@ export class TwoFactorService {
     }
     await this.factors.useChallenge(manager, hash, now);
     return { kind: 'ok', userId };
+  }
+
+  /**
+   * A self-service code, checked under the factor's row lock (which the caller holds): attempts of one user take
+   * turns, so each sees the failures counted before it and concurrent guesses cannot slip past the limit. Past the
+   * limit the code is not looked at and the refusal is audited in the caller's transaction. Answers the accepted
+   * step, or why there is none; wrong codes are counted here, the errors are thrown after the commit.
+   */
+  private async checkCode(
+    manager: EntityManager,
+    factor: TotpFactorEntity,
+    request: MfaCodeRequest,
+    operation: 'totp_activate' | 'mfa_disable',
+    now: Date,
+  ): Promise<number | CodeRefusal> {
+    const wait = await this.codeThrottle.secondsToWait(request.userId);
+    if (wait > 0) {
+      await this.audit.append(manager, {
+        actorType: 'user',
+        actorId: request.userId,
+        action: 'auth.mfa.code_throttled',
+        subjectType: 'user',
+        subjectId: request.userId,
+        outcome: 'failure',
+        details: { operation, retryAfterSeconds: wait },
+        occurredAt: now,
+      });
+      return { kind: 'throttled', wait };
+    }
+    const step = this.acceptCode(factor, request.userId, text(request.code), now);
+    // Cleared before the commit, not after: a Redis failure then must not cost the caller the recovery codes
+    // the committed activation answers with. A commit failing after the reset only forgets earlier typos.
+    if (step !== null) {
+      await this.codeThrottle.reset(request.userId);
+      return step;
+    }
+    await this.codeThrottle.recordFailure(request.userId);
+    return { kind: 'wrong' };
+  }
+
+  /** After the transaction committed (so a refusal's audit entry stays): a refusal becomes its error. */
+  private settle(refusal: CodeRefusal | null): void {
+    if (refusal === null) return;
+    if (refusal.kind === 'wrong') throw invalidCode();
+    const { wait } = refusal;
+    throw new DomainError(
+      ErrorCode.RateLimited,
+      `Too many wrong codes; try again in ${wait} second${wait === 1 ? '' : 's'}.`,
+      { retryable: true },
+    );
   }
 
   /** The step `code` is for, when it is later than the last accepted one; else null. */
