@@ -7,6 +7,7 @@ import { AuditLogReadModule } from './audit-log';
 import { OAuthModule } from './oauth';
 import { CredentialsModule } from './credentials/credentials.module';
 import { IdentityCoreModule } from './identity-core/identity-core.module';
+import { IdentityRetentionModule } from './identity-retention/identity-retention.module';
 import { LoginModule } from './login/login.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
@@ -41,6 +42,7 @@ export class AppModule {
           keys,
         ),
         AuditLogReadModule,
+        IdentityRetentionModule,
       ],
     };
   }

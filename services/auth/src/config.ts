@@ -50,6 +50,14 @@ export const identityEnv = z.object({
   AUTH_LOGIN_MAX_DELAY_SECONDS: envVar.int({ min: 1, max: 86_400, default: 300 }),
 });
 
+/** The periodic deletion of dead identity rows (src/identity-retention). */
+export const identityRetentionEnv = z.object({
+  /** Seconds between retention rounds; 0 turns the job off (tests run rounds by hand). */
+  AUTH_RETENTION_INTERVAL_SECONDS: envVar.int({ min: 0, max: 7 * 86_400, default: 3600 }),
+  /** Days a revoked or expired session is kept: the login history a data export shows. */
+  AUTH_SESSION_HISTORY_DAYS: envVar.int({ min: 1, max: 3650, default: 90 }),
+});
+
 /** The auth service's settings; every one has a local default (see README, Configuration). */
 export const authEnv = z
   .object({
@@ -62,6 +70,7 @@ export const authEnv = z
     ...authKeysEnv.shape,
     ...authDataKeyEnv.shape,
     ...identityEnv.shape,
+    ...identityRetentionEnv.shape,
   })
   .superRefine((config, context) => {
     if (config.AUTH_SIGNING_KEYS !== undefined) {

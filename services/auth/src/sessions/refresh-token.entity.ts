@@ -4,6 +4,7 @@ import { SessionEntity } from './session.entity';
 /** One refresh token of a session's rotation family, by its SHA-256; `used_at` set means rotated (dead). */
 @Entity({ name: 'refresh_tokens' })
 @Index('IDX_refresh_tokens_session', ['sessionId'])
+@Index('IDX_refresh_tokens_expires_at', ['expiresAt'])
 export class RefreshTokenEntity {
   @PrimaryColumn({ type: 'bytea', name: 'hash', primaryKeyConstraintName: 'PK_refresh_tokens' })
   hash!: Buffer;

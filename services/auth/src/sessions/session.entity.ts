@@ -4,6 +4,7 @@ import { UserEntity } from '../users/user.entity';
 /** One signed-in device. Its refresh tokens rotate within it; revoking it kills them and its access tokens. */
 @Entity({ name: 'sessions' })
 @Index('IDX_sessions_user', ['userId'])
+@Index('IDX_sessions_expires_at', ['expiresAt'])
 @Index('IDX_sessions_revoked_at', ['revokedAt'], { where: '"revoked_at" IS NOT NULL' })
 export class SessionEntity {
   @PrimaryColumn({ type: 'uuid', name: 'id', primaryKeyConstraintName: 'PK_sessions' })

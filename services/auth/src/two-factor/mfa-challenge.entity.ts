@@ -4,6 +4,8 @@ import { UserEntity } from '../users/user.entity';
 /** The second sign-in step: the `mfaToken` a correct password earned, by its SHA-256; five tries, five minutes. */
 @Entity({ name: 'mfa_challenges' })
 @Index('IDX_mfa_challenges_user', ['userId'])
+@Index('IDX_mfa_challenges_expires_at', ['expiresAt'])
+@Index('IDX_mfa_challenges_used_at', ['usedAt'], { where: '"used_at" IS NOT NULL' })
 export class MfaChallengeEntity {
   @PrimaryColumn({ type: 'bytea', name: 'hash', primaryKeyConstraintName: 'PK_mfa_challenges' })
   hash!: Buffer;

@@ -7,6 +7,8 @@ export type OneTimeTokenPurpose = (typeof ONE_TIME_TOKEN_PURPOSES)[number];
 /** An emailed one-time token: only its SHA-256 is stored; the raw token travels once, in the outbox event. */
 @Entity({ name: 'one_time_tokens' })
 @Index('IDX_one_time_tokens_user', ['userId'])
+@Index('IDX_one_time_tokens_expires_at', ['expiresAt'])
+@Index('IDX_one_time_tokens_used_at', ['usedAt'], { where: '"used_at" IS NOT NULL' })
 export class OneTimeTokenEntity {
   @PrimaryColumn({ type: 'bytea', name: 'hash', primaryKeyConstraintName: 'PK_one_time_tokens' })
   hash!: Buffer;
