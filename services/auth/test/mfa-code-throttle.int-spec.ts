@@ -1,4 +1,4 @@
-import { identityRpc, type TokenPair } from '@kasho/contracts';
+import { identityRpc } from '@kasho/contracts';
 import { ErrorCode } from '@kasho/errors';
 import { RedisClient } from '@kasho/redis';
 import { uniqueEmail } from '@kasho/testing';
@@ -29,7 +29,7 @@ async function signedIn(): Promise<{ userId: string; sessionId: string }> {
   await h.call(identityRpc.register, { email, password: PASSWORD, fullName: 'Ada', client: client() });
   const answer = await h.call(identityRpc.login, { email, password: PASSWORD, client: client() });
   if (!('accessToken' in answer)) throw new Error('expected tokens');
-  const claims = decodeJwt((answer as TokenPair).accessToken);
+  const claims = decodeJwt(answer.accessToken);
   return { userId: String(claims.sub), sessionId: String(claims.sid) };
 }
 
