@@ -1,4 +1,5 @@
 import { connect, type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { coalesceSocketWrites } from './coalesce-writes';
 import { backoffDelay, errorMessage, sleep } from '../common/async-utils';
 import type { MessagingMetrics } from '../common/metrics';
 import type { ResolvedMessagingOptions } from '../messaging-options';
@@ -154,6 +155,8 @@ export class AmqpConnectionManager implements ChannelHost {
       timeout: Math.min(this.options.connectTimeoutMs, 10_000),
       clientProperties: { connection_name: this.options.connectionName },
     });
+    if (!coalesceSocketWrites(model))
+      this.logger.warn('amqplib internals changed: socket writes not coalesced');
     model.on('error', (error: Error) => this.logger.warn(`AMQP connection error: ${error.message}`));
     model.on('close', (error?: Error) => this.onClosed(model, error));
     model.on('blocked', (reason: string) => this.logger.warn(`RabbitMQ blocked this connection: ${reason}`));
