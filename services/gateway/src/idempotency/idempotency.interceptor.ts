@@ -4,7 +4,7 @@ import { Reflector } from '@nestjs/core';
 import { catchError, type Observable, of, throwError } from 'rxjs';
 import { type AuthenticatedRequest, ClientContexts } from '../auth';
 import { type ClientRequest } from '../auth/request-context';
-import { IDEMPOTENT, type IdempotentOptions } from './idempotent.decorator';
+import { IDEMPOTENT, type IdempotentOptions } from './idempotent.metadata';
 import { idempotencyKeyOf, idempotencyRecordKey, requestFingerprint } from './idempotency-key';
 import {
   type ClaimedRequest,
@@ -19,8 +19,8 @@ type KeyedRequest = ClientRequest &
   IdempotentRequest & { method: string; url: string; body?: unknown };
 
 /**
- * `Idempotency-Key` on `@Idempotent()` routes (global interceptor: after the guards, so the caller is known; before
- * the pipes). Claims the caller's key in Redis, or answers what the key already holds: the stored answer (replayed
+ * `Idempotency-Key` on `@Idempotent()` routes (bound by the decorator: after the guards, so the caller is known;
+ * before the pipes). Claims the caller's key in Redis, or answers what the key already holds: the stored answer (replayed
  * by the onSend hook), 409 while the first request runs, 422 for a different request. A refusal thrown before the
  * handler was called (the gateway's own validation) releases the key; so does a retryable failure (503/504, "try
  * again with the same key"). Everything else the route answers is stored by the onSend hook.

@@ -1,5 +1,5 @@
 import { type DynamicModule, Logger, Module, type OnModuleInit } from '@nestjs/common';
-import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost } from '@nestjs/core';
 import { idempotencyOnSend, type OnSendHook } from './idempotency.hook';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IDEMPOTENCY_OPTIONS, idempotencyOptions } from './idempotency.options';
@@ -10,7 +10,7 @@ interface HookedFastify {
 }
 
 /**
- * `Idempotency-Key` for `@Idempotent()` routes: the global interceptor that claims keys, the onSend hook that
+ * `Idempotency-Key` for `@Idempotent()` routes: the interceptor (bound by the decorator) that claims keys, the onSend hook that
  * stores answers and replays them, and the records in the gateway's Redis. Needs `AuthModule` (the caller) and
  * the platform's `RedisClient`.
  */
@@ -24,11 +24,14 @@ export class IdempotencyModule implements OnModuleInit {
   static forRoot(options: { rpcTimeoutMs: number }): DynamicModule {
     return {
       module: IdempotencyModule,
+      // Global: `@Idempotent()` binds the interceptor in whichever feature module declares the route.
+      global: true,
       providers: [
         { provide: IDEMPOTENCY_OPTIONS, useValue: idempotencyOptions(options.rpcTimeoutMs) },
         IdempotencyStore,
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        IdempotencyInterceptor,
       ],
+      exports: [IDEMPOTENCY_OPTIONS, IdempotencyStore, IdempotencyInterceptor],
     };
   }
 
