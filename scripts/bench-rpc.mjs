@@ -1,12 +1,15 @@
 // `npm run bench:rpc`: RPC round trips per second and p50/p99 latency at concurrency 1, 16 and 64, for
 //   1. bare amqplib request/reply over direct reply-to (the reference, same broker, same run),
 //   2. @kasho/messaging's RpcClient → RpcServer (no HTTP), with the ratio to 1 (goal: ≥ 70 % everywhere),
-//   3. HTTP GET /health/live on the gateway: NestJS-on-Fastify's own cost with our hooks, no RPC,
-//   4. @kasho/messaging calling the auth service's system.status (a real service process touching its database),
-//   5. HTTP GET /v1/status/auth through the gateway: 3's HTTP plus 4's RPC.
-// The gateway adds no more than NestJS-on-Fastify's own cost when 5 − 4 ≈ 3 (compared on p50).
+//   3. @kasho/messaging calling the auth service's system.status (a real service process touching its database),
+//   4. HTTP GET /status/auth on plain NestJS-on-Fastify (nothing of Kasho's around it) making 3's RPC: what the
+//      framework itself costs on top of the RPC,
+//   5. HTTP GET /v1/status/auth through the real gateway (hooks, guards, tracing, metrics, rate limits, logging).
+// The gateway adds no more than NestJS-on-Fastify's own cost when 5 ≈ 4 (throughput ratio, and p50 beyond 3).
 import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
 import { assertNode24, checkInfrastructure, repoRoot } from './lib/workspace.mjs';
 import { migrateAll, startServices } from './lib/stack.mjs';
 import { formatRow, measureAlternating } from './bench/measure.mjs';
@@ -90,24 +93,27 @@ const base = {
   RATE_LIMIT_IP_PER_MINUTE: '1000000',
 };
 migrateAll(() => {}, base);
-const stack = await startServices({ base, write: () => {} });
+const stack = await startServices({ base, write: () => {}, only: ['auth', 'gateway'] });
 const client = await Messaging.connect({ url, service: 'gateway', namespace, logger: silent() });
 const gateway = `http://127.0.0.1:${base.KASHO_PORT_BASE}`;
+const plainPort = Number(base.KASHO_PORT_BASE) + 90;
+const plain = await startPlainNest(plainPort);
 try {
   for (const concurrency of concurrencies) {
-    const [http, rpc, full] = await measureAlternating(
+    const [rpc, nest, full] = await measureAlternating(
       [
-        httpGetter(`${gateway}/health/live`, concurrency),
         () => client.rpcClient.call(systemStatusRpc('auth'), {}),
+        httpGetter(`http://127.0.0.1:${plainPort}/status/auth`, concurrency),
         httpGetter(`${gateway}/v1/status/auth`, concurrency),
       ],
       { concurrency, durationMs, rounds },
     );
-    record('HTTP /health/live (Nest on Fastify, no RPC)', concurrency, http);
     record('RPC auth system.status (no HTTP)', concurrency, rpc);
-    record('HTTP /v1/status/auth via gateway', concurrency, full);
+    record('HTTP /status/auth on plain Nest-on-Fastify (reference)', concurrency, nest);
+    record('HTTP /v1/status/auth via the gateway', concurrency, full, nest);
   }
 } finally {
+  plain.kill('SIGTERM');
   await stack.stop();
   await client.close();
   await deleteStackTopology(url, namespace);
@@ -118,16 +124,31 @@ console.log('\n| path | concurrency | round trips/s | p50 ms | p99 ms | vs refer
 console.log('|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
 console.log(
-  '\nGateway cost on p50 (HTTP /v1/status/auth − RPC system.status) beside Nest-on-Fastify alone (/health/live):',
+  '\nOn p50, beyond the RPC itself: the gateway against plain NestJS-on-Fastify making the same call:',
 );
 for (const c of concurrencies) {
-  const added =
-    results[`HTTP /v1/status/auth via gateway@${c}`].p50 -
-    results[`RPC auth system.status (no HTTP)@${c}`].p50;
-  const nest = results[`HTTP /health/live (Nest on Fastify, no RPC)@${c}`].p50;
-  console.log(`  c=${c}: gateway adds ${added.toFixed(3)} ms; Nest-on-Fastify alone ${nest.toFixed(3)} ms`);
+  const rpc = results[`RPC auth system.status (no HTTP)@${c}`].p50;
+  const gatewayAdds = results[`HTTP /v1/status/auth via the gateway@${c}`].p50 - rpc;
+  const nestAdds = results[`HTTP /status/auth on plain Nest-on-Fastify (reference)@${c}`].p50 - rpc;
+  console.log(
+    `  c=${c}: gateway adds ${gatewayAdds.toFixed(3)} ms; NestJS-on-Fastify's own ${nestAdds.toFixed(3)} ms`,
+  );
 }
 process.exit(0);
+
+/** Plain NestJS-on-Fastify with the same RPC, as its own process like the gateway; resolves once it listens. */
+async function startPlainNest(port) {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'scripts/bench/plain-nest-rpc.cjs')], {
+    cwd: repoRoot,
+    env: { ...process.env, HTTP_PORT: String(port), AMQP_NAMESPACE: namespace },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    readline.createInterface({ input: child.stdout }).on('line', (line) => line === 'ready' && resolve());
+    child.once('exit', (code) => reject(new Error(`plain Nest reference exited with ${code}`)));
+  });
+  return child;
+}
 
 function silent() {
   return { log() {}, warn() {}, error() {}, debug() {}, verbose() {} };
