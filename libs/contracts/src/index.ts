@@ -4,3 +4,4 @@ export * from './events';
 export * from './system';
 export * from './auth';
 export * from './identity';
+export * from './ledger';

@@ -32,6 +32,12 @@ export enum ErrorCode {
   OAuthInvalidScope = 'invalid_scope',
   OAuthUnsupportedGrantType = 'unsupported_grant_type',
   OAuthUnauthorizedClient = 'unauthorized_client',
+  // Money
+  InsufficientFunds = 'insufficient_funds',
+  CurrencyMismatch = 'currency_mismatch',
+  AccountClosed = 'account_closed',
+  /** The ledger refused a transfer for another reason; the detail names the ledger's result code. */
+  TransferRejected = 'transfer_rejected',
   // Resources and state
   NotFound = 'not_found',
   Conflict = 'conflict',

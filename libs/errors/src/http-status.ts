@@ -37,6 +37,10 @@ export function httpStatusFor(code: ErrorCode): number {
     case ErrorCode.IdempotencyKeyReused:
     case ErrorCode.InvalidCode:
     case ErrorCode.InvalidToken:
+    case ErrorCode.InsufficientFunds:
+    case ErrorCode.CurrencyMismatch:
+    case ErrorCode.AccountClosed:
+    case ErrorCode.TransferRejected:
       return 422;
     case ErrorCode.RateLimited:
       return 429;
