@@ -1,0 +1,75 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import { LedgerAccountEntity } from './ledger-account.entity';
+import { LedgerBatchEntity } from './ledger-batch.entity';
+
+/**
+ * An immutable transfer (a trigger refuses UPDATE, DELETE and TRUNCATE). Its id is the client's; `batch_sequence`
+ * and `batch_index` place it in the hash chain. Must match CreateLedgerTables1765000000000.
+ */
+@Entity({ name: 'transfers' })
+@Index('IDX_transfers_pending_id', ['pendingId'])
+@Unique('UQ_transfers_batch_position', ['batchSequence', 'batchIndex'])
+@Check(
+  'CHK_transfers_kind',
+  `"kind" IN ('single', 'pending', 'post_pending', 'void_pending', 'expire_pending')`,
+)
+@Check('CHK_transfers_amount', `"amount" > 0`)
+export class TransferEntity {
+  @PrimaryColumn({ type: 'uuid', name: 'id', primaryKeyConstraintName: 'PK_transfers' })
+  id!: string;
+
+  @Column({ type: 'text', name: 'kind' })
+  kind!: string;
+
+  @Column({ type: 'uuid', name: 'debit_account_id' })
+  debitAccountId!: string;
+
+  @ManyToOne(() => LedgerAccountEntity, { nullable: false })
+  @JoinColumn({ name: 'debit_account_id', foreignKeyConstraintName: 'FK_transfers_debit_account' })
+  debitAccount?: LedgerAccountEntity;
+
+  @Column({ type: 'uuid', name: 'credit_account_id' })
+  creditAccountId!: string;
+
+  @ManyToOne(() => LedgerAccountEntity, { nullable: false })
+  @JoinColumn({ name: 'credit_account_id', foreignKeyConstraintName: 'FK_transfers_credit_account' })
+  creditAccount?: LedgerAccountEntity;
+
+  @Column({ type: 'bigint', name: 'amount' })
+  amount!: string;
+
+  @Column({ type: 'char', length: 3, name: 'currency' })
+  currency!: string;
+
+  @Column({ type: 'integer', name: 'code' })
+  code!: number;
+
+  @Column({ type: 'uuid', name: 'pending_id', nullable: true })
+  pendingId!: string | null;
+
+  @Column({ type: 'timestamptz', name: 'timeout_at', nullable: true })
+  timeoutAt!: Date | null;
+
+  @Column({ type: 'text', name: 'reference' })
+  reference!: string;
+
+  @Column({ type: 'text', name: 'description' })
+  description!: string;
+
+  @Column({ type: 'jsonb', name: 'metadata', default: () => "'{}'" })
+  metadata!: Record<string, string>;
+
+  @Column({ type: 'bigint', name: 'batch_sequence' })
+  batchSequence!: string;
+
+  @ManyToOne(() => LedgerBatchEntity, { nullable: false })
+  @JoinColumn({ name: 'batch_sequence', foreignKeyConstraintName: 'FK_transfers_batch' })
+  batch?: LedgerBatchEntity;
+
+  /** Position within the batch: the order its digest covers. */
+  @Column({ type: 'integer', name: 'batch_index' })
+  batchIndex!: number;
+
+  @Column({ type: 'timestamptz', name: 'created_at' })
+  createdAt!: Date;
+}
