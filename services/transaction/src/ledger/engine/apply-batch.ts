@@ -226,8 +226,10 @@ class BatchEngine {
     const debits = debit.debitsPending + debit.debitsPosted + amount;
     const credits = credit.creditsPending + credit.creditsPosted + amount;
     if (debits > MAX_AMOUNT || credits > MAX_AMOUNT) return fail(id, 'overflow');
-    if (debit.flags.debitsMustNotExceedCredits && debits > debit.creditsPosted) return fail(id, 'exceeds_credits');
-    if (credit.flags.creditsMustNotExceedDebits && credits > credit.debitsPosted) return fail(id, 'exceeds_debits');
+    if (debit.flags.debitsMustNotExceedCredits && debits > debit.creditsPosted)
+      return fail(id, 'exceeds_credits');
+    if (credit.flags.creditsMustNotExceedDebits && credits > credit.debitsPosted)
+      return fail(id, 'exceeds_debits');
 
     const pending = t.kind === 'pending';
     const timeoutSeconds = pending ? (t.timeoutSeconds ?? 0) : 0;
@@ -347,8 +349,10 @@ class BatchEngine {
     const pendingId = expiration.pendingId;
     const stored = this.createdById.get(id) ?? this.input.existing.get(id);
     if (stored !== undefined) {
-      if (stored.kind !== 'expire_pending') return { id, result: 'exists_with_different_fields', field: 'kind' };
-      if (stored.pendingId !== pendingId) return { id, result: 'exists_with_different_fields', field: 'pendingId' };
+      if (stored.kind !== 'expire_pending')
+        return { id, result: 'exists_with_different_fields', field: 'kind' };
+      if (stored.pendingId !== pendingId)
+        return { id, result: 'exists_with_different_fields', field: 'pendingId' };
       return { id, result: 'exists', transfer: stored };
     }
     const pending = this.pending(pendingId);
@@ -539,7 +543,9 @@ function sameMetadata(a: Readonly<Record<string, string>>, b: Readonly<Record<st
 }
 
 function isLinked(transfer: unknown): boolean {
-  return typeof transfer === 'object' && transfer !== null && (transfer as { linked?: unknown }).linked === true;
+  return (
+    typeof transfer === 'object' && transfer !== null && (transfer as { linked?: unknown }).linked === true
+  );
 }
 
 function idOf(transfer: unknown): string {
