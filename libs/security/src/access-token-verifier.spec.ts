@@ -489,8 +489,8 @@ describe('verified-token cache', () => {
   });
 
   it('forgets tokens whose key left the JWKS, and hands out copies', async () => {
-    let served: KeySet | undefined;
-    const h = await harness({ jwks: (keyset) => Promise.resolve(publicJwks(served ?? keyset)) });
+    const served: { keyset?: KeySet } = {};
+    const h = await harness({ jwks: (keyset) => Promise.resolve(publicJwks(served.keyset ?? keyset)) });
     const token = await signAccessToken(h.keyset, subject, { issuer, audience, now: new Date(NOW) });
     const first = await h.verifier.verify(token);
     first.roles.push('admin');
@@ -498,9 +498,9 @@ describe('verified-token cache', () => {
 
     // The key is withdrawn (compromised): a token with the new key's kid reloads the JWKS, and from then on the
     // remembered token must not pass.
-    served = await createKeySet('EdDSA');
+    served.keyset = await createKeySet('EdDSA');
     h.advance(60_000);
-    const fresh = await signAccessToken(served, subject, { issuer, audience, now: new Date(NOW + 60_000) });
+    const fresh = await signAccessToken(served.keyset, subject, { issuer, audience, now: new Date(NOW + 60_000) });
     expect((await h.verifier.verify(fresh)).sub).toBe('user-1');
     const refused = await h.verifier.verify(token).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(AccessTokenError);
