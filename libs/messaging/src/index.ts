@@ -17,6 +17,7 @@ export { FAILURE_HEADERS } from './events/retry-policy';
 export type { ParkReason } from './events/retry-policy';
 
 export { Outbox } from './outbox/outbox';
+export type { OutboxItem } from './outbox/outbox';
 export { OutboxRelay } from './outbox/outbox-relay';
 export type { OutboxPublisherPort } from './outbox/outbox-relay';
 export type { OutboundMessage } from './events/confirmed-publisher';

@@ -2,6 +2,9 @@ import { PlatformModule } from '@kasho/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type TransactionConfig } from './config';
 import { transactionSchema } from './database';
+import { AccountsModule } from './ledger/accounts/accounts.module';
+import { LedgerExpiryModule } from './ledger/expiry/ledger-expiry.module';
+import { TransfersModule } from './ledger/transfers/transfers.module';
 
 @Module({})
 export class AppModule {
@@ -14,6 +17,9 @@ export class AppModule {
           config,
           database: transactionSchema,
         }),
+        AccountsModule,
+        TransfersModule,
+        LedgerExpiryModule.forRoot({ intervalMs: config.LEDGER_EXPIRY_INTERVAL_MS }),
       ],
     };
   }

@@ -1,5 +1,11 @@
-import { amqpEnv, commonEnv, httpEnv, otelEnv, postgresEnv } from '@kasho/config';
+import { amqpEnv, commonEnv, envVar, httpEnv, otelEnv, postgresEnv } from '@kasho/config';
 import { z } from 'zod';
+
+/** The ledger's own settings. */
+export const ledgerEnv = z.object({
+  /** Time between rounds of the job that voids expired pending transfers; 0 turns it off. */
+  LEDGER_EXPIRY_INTERVAL_MS: envVar.int({ min: 0, max: 3_600_000, default: 1000 }),
+});
 
 /** The transaction service's settings; every one has a local default (see README, Configuration). */
 export const transactionEnv = z.object({
@@ -8,6 +14,7 @@ export const transactionEnv = z.object({
   ...postgresEnv('transaction').shape,
   ...amqpEnv.shape,
   ...otelEnv('transaction').shape,
+  ...ledgerEnv.shape,
 });
 
 export type TransactionConfig = z.output<typeof transactionEnv>;
