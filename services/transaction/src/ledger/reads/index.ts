@@ -1,0 +1,1 @@
+export { LedgerReadsModule } from './ledger-reads.module';
