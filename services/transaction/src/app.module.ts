@@ -4,6 +4,7 @@ import { type TransactionConfig } from './config';
 import { transactionSchema } from './database';
 import { AccountsModule } from './ledger/accounts/accounts.module';
 import { LedgerExpiryModule } from './ledger/expiry/ledger-expiry.module';
+import { LedgerReadsModule } from './ledger/reads';
 import { TransfersModule } from './ledger/transfers/transfers.module';
 
 @Module({})
@@ -19,6 +20,7 @@ export class AppModule {
         }),
         AccountsModule,
         TransfersModule,
+        LedgerReadsModule,
         LedgerExpiryModule.forRoot({ intervalMs: config.LEDGER_EXPIRY_INTERVAL_MS }),
       ],
     };
