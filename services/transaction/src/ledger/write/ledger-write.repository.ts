@@ -55,7 +55,7 @@ const UPDATE_ACCOUNTS =
 const INSERT_HISTORY =
   'INSERT INTO "balance_history" ("account_id", "sequence", "transfer_id", "debits_pending", "debits_posted", ' +
   '"credits_pending", "credits_posted", "created_at") SELECT u.*, $8::timestamptz FROM unnest($1::uuid[], ' +
-  '$2::bigint[], $3::uuid[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])';
+  '$2::bigint[], $3::uuid[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[]) AS u';
 
 interface LockedAccountRow {
   id: string;
