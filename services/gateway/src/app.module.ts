@@ -2,6 +2,7 @@ import { PlatformModule } from '@kasho/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
+import { AdminLedgerModule } from './admin/ledger';
 import { AuthModule } from './auth';
 import { type GatewayConfig } from './config';
 import { EdgeModule, parseAllowedOrigins } from './edge';
@@ -36,6 +37,7 @@ export class AppModule {
         IdentityModule,
         OAuthModule,
         AdminModule,
+        AdminLedgerModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

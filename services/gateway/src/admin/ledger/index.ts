@@ -1,0 +1,2 @@
+export { AdminLedgerModule } from './admin-ledger.module';
+export type { AdminLedgerOptions } from './admin-ledger.module';
