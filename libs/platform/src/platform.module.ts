@@ -29,6 +29,11 @@ export interface PlatformOptions {
   /** The service's own PostgreSQL database: its entities and committed migrations. */
   database?: ServiceSchema;
   redis?: boolean;
+  /**
+   * Unacknowledged RPC requests (and events) this replica takes at once; messaging's default (32) when absent. A
+   * service that coalesces concurrent requests (the ledger's group commit) needs more of them in hand.
+   */
+  prefetch?: number;
 }
 
 /**
@@ -47,6 +52,7 @@ export class PlatformModule {
         service,
         namespace: config.AMQP_NAMESPACE,
         rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+        ...(options.prefetch !== undefined ? { prefetch: options.prefetch } : {}),
       }),
       MetricsModule,
       HealthModule.forRootAsync({

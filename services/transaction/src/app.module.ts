@@ -17,6 +17,7 @@ export class AppModule {
           service: 'transaction',
           config,
           database: transactionSchema,
+          prefetch: config.LEDGER_RPC_PREFETCH,
         }),
         AccountsModule,
         TransfersModule,

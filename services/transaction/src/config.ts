@@ -5,6 +5,11 @@ import { z } from 'zod';
 export const ledgerEnv = z.object({
   /** Time between rounds of the job that voids expired pending transfers; 0 turns it off. */
   LEDGER_EXPIRY_INTERVAL_MS: envVar.int({ min: 0, max: 3_600_000, default: 1000 }),
+  /**
+   * RPC requests a replica holds at once. Group commit can only coalesce the requests it holds: at the messaging
+   * default of 32, 64 concurrent callers would be written in batches of at most 32.
+   */
+  LEDGER_RPC_PREFETCH: envVar.int({ min: 1, max: 10_000, default: 512 }),
 });
 
 /** The transaction service's settings; every one has a local default (see README, Configuration). */
