@@ -1,0 +1,134 @@
+// `npm run bench:ledger`: transfers per second and p50/p99 latency through the ledger's RPC interface
+// (`transfers.create`, one transfer per call) at concurrency 1, 16, 64 and 256, for (a) random accounts among
+// 10,000 funded wallets and (b) every transfer crediting one hot account; beside each, the reference: the naive
+// one-transfer-per-transaction SQL from node-postgres on its own database on the same PostgreSQL, and the ratio.
+// Goal (issue 4): at 64 clients, ≥ 2x the reference on random accounts, ≥ 5x on the hot account, p99 < 50 ms.
+// Only the transaction service runs, on its own database prefix and broker namespace; both are removed at the end.
+// BENCH_DURATION_MS (default 3000), BENCH_ROUNDS (1), BENCH_WALLETS (10000), BENCH_CONCURRENCY ("1,16,64,256").
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { assertNode24, checkInfrastructure, repoRoot } from './lib/workspace.mjs';
+import { migrateAll, startServices } from './lib/stack.mjs';
+import { measureAlternating } from './bench/measure.mjs';
+import { startNaiveLedger } from './bench/ledger-naive.mjs';
+import { ledgerTransfer, pickers, prepareLedger } from './bench/ledger-workload.mjs';
+import { deleteStackTopology } from './lib/broker-cleanup.mjs';
+import { dropDatabasesWithPrefix } from './lib/drop-databases.mjs';
+
+assertNode24();
+const missing = await checkInfrastructure();
+if (missing.length) {
+  for (const line of missing) console.error(line);
+  process.exit(1);
+}
+if (spawnSync('npx', ['tsc', '-b', 'tsconfig.json'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0)
+  process.exit(1);
+const { Messaging } = await import('@kasho/messaging');
+const { ledgerRpc } = await import('@kasho/contracts');
+
+const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const pgServer = process.env.KASHO_POSTGRES_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const durationMs = Number(process.env.BENCH_DURATION_MS ?? 3000);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+const wallets = Number(process.env.BENCH_WALLETS ?? 10_000);
+const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,16,64,256').split(',').map(Number);
+const runId = randomBytes(3).toString('hex');
+const dbPrefix = `kasho_bench_ledger_${runId}_`;
+const namespace = `bench.ledger.${runId}.`;
+const base = {
+  ...process.env,
+  KASHO_DB_PREFIX: dbPrefix,
+  KASHO_PORT_BASE: String(20000 + Math.floor(Math.random() * 400) * 100),
+  AMQP_NAMESPACE: namespace,
+  LOG_LEVEL: 'warn',
+  LOG_PRETTY: 'false',
+};
+const log = (line) => console.error(`bench:ledger: ${line}`);
+
+let stack;
+let client;
+let naive;
+const rows = [];
+const results = {};
+try {
+  log(`migrating and starting the transaction service (databases ${dbPrefix}*, namespace ${namespace})`);
+  migrateAll(() => {}, base, ['transaction']);
+  stack = await startServices({ base, write: (line) => process.stderr.write(line), only: ['transaction'] });
+  client = await Messaging.connect({ url: amqpUrl, service: 'gateway', namespace, logger: silent() });
+  const rpc = client.rpcClient;
+
+  log(`creating and funding ${wallets} wallets and a hot account over RPC`);
+  const started = Date.now();
+  const ledger = await prepareLedger({ rpc, ledgerRpc, wallets });
+  log(`ledger ready in ${Date.now() - started} ms`);
+  naive = await startNaiveLedger({ serverUrl: pgServer, name: `${dbPrefix}naive`, wallets });
+  log('naive reference ready');
+
+  const ledgerCall = ledgerTransfer({ rpc, ledgerRpc });
+  const ledgerPick = pickers(ledger.walletIds, ledger.hot);
+  const naivePick = pickers(naive.walletIds, naive.hot);
+  for (const workload of ['random', 'hot']) {
+    for (const concurrency of concurrencies) {
+      const [ours, reference] = await measureAlternating(
+        [() => ledgerCall(...ledgerPick[workload]()), () => naive.transfer(...naivePick[workload]())],
+        { concurrency, durationMs, rounds },
+      );
+      results[`${workload}@${concurrency}`] = { ours, reference };
+      rows.push(row(workload, concurrency, ours, reference));
+      log(rows.at(-1));
+    }
+  }
+} finally {
+  await naive?.close().catch(() => {});
+  await client?.close().catch(() => {});
+  await stack?.stop();
+  await deleteStackTopology(amqpUrl, namespace).catch((error) => log(`broker cleanup: ${error}`));
+  await dropDatabasesWithPrefix(dbPrefix, `${pgServer}/postgres`);
+}
+
+console.log(
+  '\n| workload | concurrency | ledger RPC transfers/s | p50 ms | p99 ms | errors | naive SQL transfers/s | p50 ms | p99 ms | errors | ratio |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+for (const line of rows) console.log(line);
+console.log(
+  '\n(naive SQL: one transaction per transfer, node-postgres pool capped at 64 connections: max_connections is 100)',
+);
+
+const goal = [];
+const at64 = (workload) => results[`${workload}@64`];
+if (at64('random') && at64('hot')) {
+  const random = at64('random');
+  const hot = at64('hot');
+  const randomRatio = random.ours.perSecond / random.reference.perSecond;
+  const hotRatio = hot.ours.perSecond / hot.reference.perSecond;
+  goal.push(
+    check(`random accounts at 64: ${randomRatio.toFixed(2)}x the reference (goal ≥ 2x)`, randomRatio >= 2),
+  );
+  goal.push(check(`hot account at 64: ${hotRatio.toFixed(2)}x the reference (goal ≥ 5x)`, hotRatio >= 5));
+  goal.push(
+    check(
+      `p99 at 64: random ${random.ours.p99.toFixed(1)} ms, hot ${hot.ours.p99.toFixed(1)} ms (goal < 50 ms)`,
+      random.ours.p99 < 50 && hot.ours.p99 < 50,
+    ),
+  );
+  goal.push(check('no errors at 64', random.ours.errors === 0 && hot.ours.errors === 0));
+  console.log('\nGoal:');
+  for (const line of goal) console.log(`- ${line.text}`);
+  console.log(goal.every((line) => line.met) ? '\nGOAL MET' : '\nGOAL NOT MET');
+}
+process.exit(0);
+
+function row(workload, concurrency, ours, reference) {
+  const cells = (r) => [Math.round(r.perSecond), r.p50.toFixed(2), r.p99.toFixed(2), r.errors];
+  const ratio = `${(ours.perSecond / reference.perSecond).toFixed(2)}x`;
+  return `| ${workload} | ${concurrency} | ${[...cells(ours), ...cells(reference), ratio].join(' | ')} |`;
+}
+
+function check(text, met) {
+  return { text: `${met ? 'met' : 'NOT met'}: ${text}`, met };
+}
+
+function silent() {
+  return { log() {}, warn() {}, error() {}, debug() {}, verbose() {} };
+}
