@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { assertNode24, checkInfrastructure, repoRoot } from './lib/workspace.mjs';
-import { migrateAll, startServices } from './lib/stack.mjs';
+import { migrateAll, servicePort, startServices } from './lib/stack.mjs';
 import { measureAlternating } from './bench/measure.mjs';
 import { startNaiveLedger } from './bench/ledger-naive.mjs';
 import { ledgerTransfer, pickers, prepareLedger } from './bench/ledger-workload.mjs';
@@ -49,6 +49,7 @@ let stack;
 let client;
 let naive;
 const rows = [];
+const batchRows = [];
 const results = {};
 try {
   log(`migrating and starting the transaction service (databases ${dbPrefix}*, namespace ${namespace})`);
@@ -67,12 +68,16 @@ try {
   const ledgerCall = ledgerTransfer({ rpc, ledgerRpc });
   const ledgerPick = pickers(ledger.walletIds, ledger.hot);
   const naivePick = pickers(naive.walletIds, naive.hot);
+  const metricsUrl = `http://127.0.0.1:${servicePort('transaction', base)}/metrics`;
   for (const workload of ['random', 'hot']) {
     for (const concurrency of concurrencies) {
+      const before = await batchMetrics(metricsUrl);
       const [ours, reference] = await measureAlternating(
         [() => ledgerCall(...ledgerPick[workload]()), () => naive.transfer(...naivePick[workload]())],
         { concurrency, durationMs, rounds },
       );
+      const after = await batchMetrics(metricsUrl);
+      batchRows.push(batchRow(workload, concurrency, before, after));
       results[`${workload}@${concurrency}`] = { ours, reference };
       rows.push(row(workload, concurrency, ours, reference));
       log(rows.at(-1));
@@ -94,6 +99,13 @@ for (const line of rows) console.log(line);
 console.log(
   '\n(naive SQL: one transaction per transfer, node-postgres pool capped at 64 connections: max_connections is 100)',
 );
+
+console.log(
+  "\nWhere the ledger's time goes (its write-batch metrics over each measurement, warm-up included):",
+);
+console.log('\n| workload | concurrency | batches | transfers per batch | batch ms (mean) | retries |');
+console.log('|---|---|---|---|---|---|');
+for (const line of batchRows) console.log(line);
 
 const goal = [];
 const at64 = (workload) => results[`${workload}@64`];
@@ -123,6 +135,31 @@ function row(workload, concurrency, ours, reference) {
   const cells = (r) => [Math.round(r.perSecond), r.p50.toFixed(2), r.p99.toFixed(2), r.errors];
   const ratio = `${(ours.perSecond / reference.perSecond).toFixed(2)}x`;
   return `| ${workload} | ${concurrency} | ${[...cells(ours), ...cells(reference), ratio].join(' | ')} |`;
+}
+
+/** The writer's histograms from the service's /metrics (summed over label sets); zeros if absent. */
+async function batchMetrics(url) {
+  const text = await fetch(url).then(
+    (response) => response.text(),
+    () => '',
+  );
+  const sum = (name) =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+      .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  return {
+    batches: sum('kasho_ledger_batch_transfers_count'),
+    transfers: sum('kasho_ledger_batch_transfers_sum'),
+    seconds: sum('kasho_ledger_batch_duration_seconds_sum'),
+    retries: sum('kasho_ledger_batch_retries_total'),
+  };
+}
+
+function batchRow(workload, concurrency, before, after) {
+  const batches = after.batches - before.batches;
+  const per = (value) => (batches > 0 ? value / batches : NaN);
+  return `| ${workload} | ${concurrency} | ${batches} | ${per(after.transfers - before.transfers).toFixed(1)} | ${(per(after.seconds - before.seconds) * 1000).toFixed(2)} | ${after.retries - before.retries} |`;
 }
 
 function check(text, met) {
