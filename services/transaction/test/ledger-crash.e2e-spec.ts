@@ -125,9 +125,22 @@ it('loses and doubles nothing when killed mid-batch; a pending transfer due whil
   const requests = Array.from({ length: 300 }, (_, r) =>
     Array.from({ length: 10 }, (_, t) => single(randomUUID(), wallets[(r + t) % 2], hot, BigInt(1 + t))),
   );
-  const before = requests.map((transfers) => create(transfers, 5_000).catch(() => undefined));
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  let answered = 0;
+  const before = requests.map((transfers) =>
+    create(transfers, 5_000).then(
+      (results) => {
+        answered += 1;
+        return results;
+      },
+      () => undefined,
+    ),
+  );
+  // Kill once the first batches have committed, while the rest are queued or being written.
+  const killBy = Date.now() + 5_000;
+  while (answered === 0 && Date.now() < killBy) await new Promise((resolve) => setTimeout(resolve, 5));
   await kill();
+  expect(answered).toBeGreaterThan(0);
+  expect(answered).toBeLessThan(requests.length);
   const answeredBefore = await Promise.all(before);
   const createdBefore = new Set(
     answeredBefore.flatMap(
