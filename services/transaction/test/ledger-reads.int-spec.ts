@@ -16,7 +16,6 @@ import { createTestDatabase, createTestNamespace, freePort, type TestDatabase } 
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { transactionEnv } from '../src/config';
-import { LedgerReadsModule } from '../src/ledger/reads';
 import { encodeAccountsCursor, encodeStatementCursor } from '../src/ledger/reads/ledger-cursors';
 import { STATEMENT_PAGE } from '../src/ledger/reads/ledger-reads.repository';
 
@@ -151,15 +150,7 @@ beforeAll(async () => {
     HTTP_PORT: String(await freePort()),
     DATABASE_URL: database.url,
   });
-  // The reads module beside the app's own (imported once if the app already holds it).
-  service = await startService({
-    service: 'transaction',
-    config,
-    module: {
-      module: class LedgerReadsTestModule {},
-      imports: [AppModule.forRoot(config), LedgerReadsModule],
-    },
-  });
+  service = await startService({ service: 'transaction', config, module: AppModule.forRoot(config) });
   rpc = service.app.get(RpcClient);
   dataSource = service.app.get(DataSource);
 });
@@ -577,6 +568,70 @@ describe('a statement on an account with 200,000 history rows', () => {
     expect(text).toMatch(/Index Scan Backward using "PK_balance_history" on balance_history/);
     expect(text).not.toMatch(/Seq Scan on balance_history/);
     expect(text).toMatch(/Index Scan using "PK_transfers" on transfers/);
+  });
+});
+
+// ---- through the write path ----------------------------------------------------------------------------------
+
+describe('reads after transfers made through transfers.create', () => {
+  it('agree with the write path: balances, statement lines and the trial balance', async () => {
+    const [settlement] = (
+      await call(ledgerRpc.listAccounts, { type: 'settlement', currency: 'GBP', limit: 1 })
+    ).data;
+    const wallet = randomUUID();
+    const friend = randomUUID();
+    const created = await call(ledgerRpc.createAccounts, {
+      accounts: [wallet, friend].map((id) => ({
+        id,
+        type: 'customer_wallet' as const,
+        currency: 'GBP',
+        flags: { debitsMustNotExceedCredits: true, creditsMustNotExceedDebits: false },
+      })),
+    });
+    expect(created.results.map((result) => result.result)).toEqual(['created', 'created']);
+    const base = { code: 1, reference: 'write-path', description: 'through the writer', currency: 'GBP' };
+    const [fund, pay, hold] = [randomUUID(), randomUUID(), randomUUID()];
+    const first = await call(ledgerRpc.createTransfers, {
+      transfers: [
+        {
+          ...base,
+          id: fund,
+          kind: 'single',
+          debitAccountId: settlement?.id,
+          creditAccountId: wallet,
+          amount: '10000',
+        },
+        { ...base, id: pay, kind: 'single', debitAccountId: wallet, creditAccountId: friend, amount: '2500' },
+        {
+          ...base,
+          id: hold,
+          kind: 'pending',
+          debitAccountId: wallet,
+          creditAccountId: friend,
+          amount: '1000',
+        },
+      ],
+    });
+    expect(first.results.map((result) => result.result)).toEqual(['created', 'created', 'created']);
+
+    await expect(call(ledgerRpc.balance, { accountId: wallet })).resolves.toMatchObject({
+      posted: '7500',
+      available: '6500',
+      debitsPending: '1000',
+    });
+    const statement = await call(ledgerRpc.statement, { accountId: wallet, limit: 10 });
+    expect(
+      statement.data.map((line) => [line.transferId, line.amount, line.balanceAfter, line.pendingAfter]),
+    ).toEqual([
+      [hold, '-1000', '7500', '-1000'],
+      [pay, '-2500', '7500', '0'],
+      [fund, '10000', '10000', '0'],
+    ]);
+    // The balance at the first line's time holds at least that line (several lines may share one batch time).
+    const atFirst = await call(ledgerRpc.balance, { accountId: wallet, at: statement.data[2]?.at ?? '' });
+    expect(BigInt(atFirst.posted)).toBeGreaterThanOrEqual(7500n);
+    const reconciliation = await call(ledgerRpc.reconciliation, {});
+    expect(reconciliation.currencies.find((row) => row.currency === 'GBP')).toMatchObject({ balanced: true });
   });
 });
 
