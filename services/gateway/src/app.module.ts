@@ -1,3 +1,4 @@
+import { parseSupportedCurrencies } from '@kasho/money';
 import { PlatformModule } from '@kasho/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
@@ -37,7 +38,9 @@ export class AppModule {
         IdentityModule,
         OAuthModule,
         AdminModule,
-        AdminLedgerModule,
+        AdminLedgerModule.forRoot({
+          supportedCurrencies: parseSupportedCurrencies(config.SUPPORTED_CURRENCIES),
+        }),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
