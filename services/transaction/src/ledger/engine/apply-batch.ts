@@ -504,8 +504,11 @@ class BatchEngine {
     if (t.currency != null && t.currency !== stored.currency) return 'currency';
     if (t.code !== stored.code) return 'code';
     if ((t.pendingId ?? null) !== stored.pendingId) return 'pendingId';
+    // Rounded: a created_at written by another clock than the engine's must not turn a retry into a conflict.
     const storedTimeout =
-      stored.timeoutAt === null ? 0 : (stored.timeoutAt.getTime() - stored.createdAt.getTime()) / 1000;
+      stored.timeoutAt === null
+        ? 0
+        : Math.round((stored.timeoutAt.getTime() - stored.createdAt.getTime()) / 1000);
     if ((t.timeoutSeconds ?? 0) !== storedTimeout) return 'timeoutSeconds';
     if (t.reference !== stored.reference) return 'reference';
     if (t.description !== stored.description) return 'description';
