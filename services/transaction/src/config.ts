@@ -1,8 +1,18 @@
 import { amqpEnv, commonEnv, envVar, httpEnv, otelEnv, postgresEnv } from '@kasho/config';
 import { z } from 'zod';
 
+/** The ledger writer's settings (read by the write module itself). */
+export const ledgerWriteEnv = z.object({
+  /**
+   * Write batches one replica has in flight at once, each on its own database connection (taken from the pool of
+   * DATABASE_POOL_SIZE and held): while one batch waits for its commit or a lock, the next is read and written.
+   */
+  LEDGER_WRITE_IN_FLIGHT: envVar.int({ min: 1, max: 8, default: 2 }),
+});
+
 /** The ledger's own settings. */
 export const ledgerEnv = z.object({
+  ...ledgerWriteEnv.shape,
   /** Time between rounds of the job that voids expired pending transfers; 0 turns it off. */
   LEDGER_EXPIRY_INTERVAL_MS: envVar.int({ min: 0, max: 3_600_000, default: 1000 }),
   /**

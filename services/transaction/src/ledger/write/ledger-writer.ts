@@ -2,9 +2,10 @@ import { AuditLog, type AuditEntryInput } from '@kasho/audit';
 import { ledgerEvents, type TransferEventPayload } from '@kasho/contracts';
 import { isRetryableTransactionError } from '@kasho/database';
 import { DomainError, ErrorCode } from '@kasho/errors';
-import { Outbox, type OutboxItem } from '@kasho/messaging';
-import { getOrCreateCounter, getOrCreateHistogram } from '@kasho/observability';
-import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { CORRELATION_ID_HEADER, createEventEnvelope, Messaging, type OutboxItem } from '@kasho/messaging';
+import { getOrCreateCounter, getOrCreateHistogram, injectTraceContext } from '@kasho/observability';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { applyBatch } from '../engine/apply-batch';
 import {
@@ -16,14 +17,28 @@ import {
   type TransferOutcome,
 } from '../engine/engine.types';
 import { isCanonicalUuid } from '../ledger-ids';
-import { batchDigest, LEDGER_GENESIS_HASH, linkHash } from '../ledger-hash';
+import { batchDigest, linkHash } from '../ledger-hash';
 import { transferOf } from '../ledger-mappers';
-import { type HistoryWrite, LedgerWriteRepository, type PendingWrite } from './ledger-write.repository';
+import {
+  type HistoryWrite,
+  type LedgerConnection,
+  LedgerWriteRepository,
+  type OutboxRow,
+  type PendingWrite,
+} from './ledger-write.repository';
 
 /** Transfers per database transaction, at most (a single request of more goes alone). */
 export const MAX_BATCH_TRANSFERS = 8192;
 /** Attempts of one batch when PostgreSQL asks for a retry (serialization failure, deadlock, a racing insert). */
 const MAX_ATTEMPTS = 6;
+
+/** The writer's settings (part of the service's configuration, see config.ts). */
+export interface LedgerWriterOptions {
+  /** Batches one process writes at once, each on its own connection. */
+  inFlight: number;
+}
+
+export const LEDGER_WRITER_OPTIONS = Symbol('LEDGER_WRITER_OPTIONS');
 
 export type WriteRequest = BatchRequest | ExpiryRequest;
 
@@ -36,8 +51,27 @@ interface Queued {
   request: WriteRequest;
   options: WriteOptions;
   size: number;
+  /** The transfer and pending ids it names (also malformed ones: only compared, never sent to the database). */
+  ids: readonly string[];
   resolve(results: TransferOutcome[]): void;
   reject(error: unknown): void;
+}
+
+/** A writing lane: one dedicated connection (pipeline mode), held across batches, one batch at a time. */
+interface Lane {
+  client: Client | undefined;
+}
+
+/** The DataSource's connection settings the writer's own connections reuse (postgres driver). */
+interface ConnectionOptions {
+  url?: string;
+  host?: string;
+  port?: number;
+  username?: string;
+  password?: unknown;
+  database?: string;
+  applicationName?: string;
+  connectTimeoutMS?: number;
 }
 
 /** PostgreSQL or a racing replica made the batch's view stale: run it again from the start. */
@@ -52,13 +86,19 @@ function sqlState(error: unknown): unknown {
 }
 
 /**
- * The ledger's only write path: group commit. Callers submit requests and await their own results; one loop per
- * process writes the queued requests as one batch in one database transaction (bounded by MAX_BATCH_TRANSFERS),
- * and whatever arrives meanwhile forms the next batch. Correctness comes from the database's locks (accounts, then
- * pending rows, in id order; the chain lock last), not from this queue: replicas may write side by side.
+ * The ledger's only write path: group commit. Callers submit requests and await their own results; the process
+ * writes the queued requests as batches, each in one database transaction (bounded by MAX_BATCH_TRANSFERS), up to
+ * `inFlight` batches at once on their own connections, and whatever arrives meanwhile forms the next batch. While
+ * one batch waits for its commit (or for a lock) the next is read, decided and written. Correctness comes from the
+ * database's locks (accounts, then pending rows, in id order; the chain lock last), not from this queue: replicas,
+ * and the batches of one process, may write side by side. The queue only keeps a request out of the next batch
+ * while a batch in flight names one of its transfer or pending ids, so that the same id is decided after the first
+ * commit, once, rather than by a retry of a whole batch.
  *
- * A batch is all or nothing: on a retryable database error it runs again from the start; on any other failure
- * every request of the batch fails with `service_unavailable` (retryable: the same ids answer `exists` or create).
+ * A batch is five statements on a held connection (see LedgerWriteRepository) plus the outbox rows: lock accounts;
+ * lock pendings and read existing transfers; outbox; write state and take the chain lock; append link and transfers.
+ * It is all or nothing: on a retryable database error it runs again from the start; on any other failure every
+ * request of the batch fails with `service_unavailable` (retryable: the same ids answer `exists` or create).
  */
 @Injectable()
 export class LedgerWriter implements BeforeApplicationShutdown {
@@ -78,64 +118,108 @@ export class LedgerWriter implements BeforeApplicationShutdown {
     help: 'Ledger write batches run again after a serialization failure, deadlock or racing insert.',
   });
   private queue: Queued[] = [];
-  private running = false;
+  private readonly lanes: Lane[];
+  private readonly freeLanes: Lane[];
+  /** Transfer and pending ids named by the batches in flight, with how many name each. */
+  private readonly inFlightIds = new Map<string, number>();
+  private scheduled = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => undefined;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly repository: LedgerWriteRepository,
-    private readonly outbox: Outbox,
+    private readonly messaging: Messaging,
     private readonly auditLog: AuditLog,
-  ) {}
+    @Inject(LEDGER_WRITER_OPTIONS) options: LedgerWriterOptions,
+  ) {
+    this.lanes = Array.from({ length: Math.max(1, options.inFlight) }, () => ({ client: undefined }));
+    this.freeLanes = [...this.lanes];
+  }
 
   /** Queues `request` for the next batch; resolves with its results (in order) once that batch committed. */
   submit(request: WriteRequest, options: WriteOptions = {}): Promise<TransferOutcome[]> {
     return new Promise<TransferOutcome[]>((resolve, reject) => {
       const size = 'transfers' in request ? request.transfers.length : request.expirations.length;
-      this.queue.push({ request, options, size, resolve, reject });
-      if (!this.running) {
-        this.running = true;
+      if (this.busy === false) {
         this.idle = new Promise((done) => (this.markIdle = done));
-        // Next turn, not a timer: requests delivered in the same I/O turn share the first batch.
-        setImmediate(() => void this.drain());
       }
+      this.queue.push({ request, options, size, ids: idsOf(request), resolve, reject });
+      this.schedule();
     });
   }
 
-  /** Lets the batches already queued finish before the pool closes. */
+  /** Lets the batches already queued finish, then gives the connections back, before the pool closes. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.idle;
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) await this.writeBatch(this.take());
-    } finally {
-      this.running = false;
-      this.markIdle();
+    for (const lane of this.lanes) {
+      const client = lane.client;
+      lane.client = undefined;
+      await client?.end().catch(() => undefined);
     }
   }
 
+  private get busy(): boolean {
+    return this.queue.length > 0 || this.freeLanes.length < this.lanes.length;
+  }
+
+  /** Next turn, not a timer: requests delivered in the same I/O turn share a batch. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  /** Starts a batch on every free lane while requests wait that no batch in flight conflicts with. */
+  private pump(): void {
+    while (this.freeLanes.length > 0 && this.queue.length > 0) {
+      const batch = this.take();
+      if (batch.length === 0) break;
+      const lane = this.freeLanes.pop() as Lane;
+      const ids = batch.flatMap((queued) => queued.ids);
+      for (const id of ids) this.inFlightIds.set(id, (this.inFlightIds.get(id) ?? 0) + 1);
+      void this.writeBatch(lane, batch).finally(() => {
+        for (const id of ids) {
+          const left = (this.inFlightIds.get(id) ?? 1) - 1;
+          if (left === 0) this.inFlightIds.delete(id);
+          else this.inFlightIds.set(id, left);
+        }
+        this.freeLanes.push(lane);
+        this.pump();
+      });
+    }
+    if (!this.busy) this.markIdle();
+  }
+
+  /** The next batch: queued requests in order, leaving in the queue those naming an id of a batch in flight. */
   private take(): Queued[] {
+    const batch: Queued[] = [];
+    const rest: Queued[] = [];
     let total = 0;
-    let count = 0;
-    while (count < this.queue.length) {
-      const next = this.queue[count].size;
-      if (count > 0 && total + next > MAX_BATCH_TRANSFERS) break;
-      total += next;
-      count += 1;
+    let full = false;
+    for (const queued of this.queue) {
+      if (full || (batch.length > 0 && total + queued.size > MAX_BATCH_TRANSFERS)) {
+        full = true;
+        rest.push(queued);
+      } else if (this.inFlightIds.size > 0 && queued.ids.some((id) => this.inFlightIds.has(id))) {
+        rest.push(queued);
+      } else {
+        batch.push(queued);
+        total += queued.size;
+      }
     }
-    return this.queue.splice(0, count);
+    this.queue = rest;
+    return batch;
   }
 
-  private async writeBatch(batch: Queued[]): Promise<void> {
+  private async writeBatch(lane: Lane, batch: Queued[]): Promise<void> {
     const started = process.hrtime.bigint();
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const results = await this.dataSource.transaction('READ COMMITTED', (manager) =>
-          this.writeOnce(manager, batch),
-        );
+        const results = await this.transaction(lane, batch);
         batch.forEach((queued, index) => queued.resolve(results[index]));
         this.batchSize.observe(batch.reduce((sum, queued) => sum + queued.size, 0));
         this.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -165,62 +249,155 @@ export class LedgerWriter implements BeforeApplicationShutdown {
     }
   }
 
-  /** One attempt: lock, decide, write, link, enqueue events; answers per request. */
-  private async writeOnce(manager: EntityManager, batch: Queued[]): Promise<TransferOutcome[][]> {
+  /** The lane's connection, opened on first use and again after a failure. */
+  private async connection(lane: Lane): Promise<Client> {
+    if (lane.client) return lane.client;
+    const options = this.dataSource.options as ConnectionOptions;
+    const client = new Client({
+      connectionString: options.url,
+      host: options.host,
+      port: options.port,
+      user: options.username,
+      password: typeof options.password === 'string' ? options.password : undefined,
+      database: options.database,
+      application_name: options.applicationName,
+      connectionTimeoutMillis: options.connectTimeoutMS,
+      // Every statement of a flight goes out before the first answer: two round trips per batch.
+      pipeline: true,
+    });
+    client.on('error', (error) => {
+      this.logger.warn(`Ledger writer connection failed: ${error.message}`);
+      if (lane.client === client) lane.client = undefined;
+    });
+    await client.connect();
+    lane.client = client;
+    return client;
+  }
+
+  /** A batch in one READ COMMITTED transaction on the lane's connection; rolled back (or dropped) on failure. */
+  private async transaction(lane: Lane, batch: Queued[]): Promise<TransferOutcome[][]> {
+    const client = await this.connection(lane);
+    try {
+      return await this.writeOnce(client, batch);
+    } catch (error) {
+      const rolledBack = await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
+      if (!rolledBack || sqlState(error) === undefined) {
+        if (lane.client === client) lane.client = undefined;
+        await client.end().catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  /** One attempt: lock and read (flight 1), decide, write, link and commit (flight 2); answers per request. */
+  private async writeOnce(db: LedgerConnection, batch: Queued[]): Promise<TransferOutcome[][]> {
     const requests = batch.map((queued) => queued.request);
     const { transferIds, accountIds, pendingIds } = namedIds(requests);
 
-    // Pending transfers' accounts first (immutable columns), so that every account is locked in one ordered pass.
-    for (const id of await this.repository.pendingAccounts(manager, [...pendingIds])) accountIds.add(id);
-    const locked = await this.repository.lockAccounts(manager, [...accountIds].sort());
-    const pendings = await this.repository.lockPendings(manager, [...pendingIds].sort());
-    // A pending transfer committed by another replica after the first read names accounts not locked yet.
+    const {
+      accounts: locked,
+      pendings,
+      existing,
+    } = await this.repository.begin(db, [...accountIds].sort(), [...pendingIds].sort(), [...transferIds]);
+    // A pending transfer committed by another batch after the accounts were read names accounts not locked yet.
     for (const pending of pendings.values()) {
-      if (!accountIds.has(pending.debitAccountId) || !accountIds.has(pending.creditAccountId)) {
+      if (!locked.has(pending.debitAccountId) || !locked.has(pending.creditAccountId)) {
         throw new BatchRetry('a pending transfer appeared after the accounts were locked');
       }
     }
-    const existing = await this.repository.existingTransfers(manager, [...transferIds]);
     const now = new Date();
     const accounts = new Map<string, AccountState>();
     for (const [id, account] of locked) accounts.set(id, account.state);
     const outcome = applyBatch({ requests, accounts, pendings, existing, now });
-    if (outcome.created.length === 0) return outcome.results;
+    if (outcome.created.length === 0) {
+      await db.query('ROLLBACK');
+      return outcome.results;
+    }
 
     const history = historyWrites(outcome, locked);
-    await this.repository.updateAccounts(
-      manager,
-      outcome.accounts.map((state) => ({
-        state,
-        lastSequence: lastSequenceOf(state.id, history, locked),
-      })),
+    const audits = batch.flatMap((queued, index) =>
+      queued.options.audit && outcome.results[index].every((result) => result.result === 'created')
+        ? [queued.options.audit]
+        : [],
     );
-    await this.repository.writePendings(manager, pendingWrites(outcome, now));
-    await this.repository.insertHistory(manager, history, now);
-    await this.outbox.enqueueMany(manager, events(outcome));
-
-    // Last: the chain lock is held from here to the commit.
-    const head = await this.repository.lockChain(manager);
-    const sequence = (head?.sequence ?? 0n) + 1n;
-    const prevHash = head?.hash ?? LEDGER_GENESIS_HASH;
     const digest = batchDigest(outcome.created);
-    await this.repository.insertLink(manager, {
-      sequence,
-      createdAt: now,
-      transferCount: outcome.created.length,
-      digest,
-      prevHash,
-      hash: linkHash({ sequence, createdAt: now, digest, prevHash }),
-    });
-    await this.repository.insertTransfers(manager, outcome.created, sequence);
-    for (const [index, queued] of batch.entries()) {
-      const audit = queued.options.audit;
-      if (audit && outcome.results[index].every((result) => result.result === 'created')) {
-        await this.auditLog.append(manager, audit);
-      }
+    const link = await this.repository.write(
+      db,
+      {
+        accounts: outcome.accounts.map((state) => ({
+          state,
+          lastSequence: lastSequenceOf(state.id, history, locked),
+        })),
+        history,
+        pendings: pendingWrites(outcome, now),
+        outbox: events(outcome).map(outboxRow),
+        transfers: outcome.created,
+        now,
+        digest,
+      },
+      audits.length === 0,
+    );
+    if (audits.length > 0) {
+      // Rare (admin transfers): the audit chain's own statements, in this transaction, then the commit.
+      const manager = inTransaction(db);
+      for (const audit of audits) await this.auditLog.append(manager, audit);
+      await db.query('COMMIT');
+    }
+    this.messaging.outboxRelay?.nudge();
+    // The database computed the link's hash (under the chain lock, with no round trip); it must be linkHash's.
+    // `ledger-verify` would name this link; say so at once.
+    const expected = linkHash({ sequence: link.sequence, createdAt: now, digest, prevHash: link.prevHash });
+    if (!expected.equals(link.hash) || link.inserted !== outcome.created.length) {
+      this.logger.error(`Ledger link ${link.sequence} was not appended as linkHash computes it`);
     }
     return outcome.results;
   }
+}
+
+/** One outbox row as `Outbox.enqueueMany` writes it: the envelope, and headers carrying correlation and trace. */
+function outboxRow(item: OutboxItem<TransferEventPayload>): OutboxRow {
+  const envelope = createEventEnvelope('transaction', item.event, item.payload, item.options);
+  const headers = injectTraceContext({ [CORRELATION_ID_HEADER]: envelope.correlationId });
+  return {
+    id: envelope.id,
+    type: envelope.type,
+    payload: JSON.stringify(envelope),
+    headers: JSON.stringify(headers),
+  };
+}
+
+/**
+ * The transaction in progress on `db`, as the EntityManager that `AuditLog.append` takes (it only runs queries and
+ * checks that a transaction is active).
+ */
+function inTransaction(db: LedgerConnection): EntityManager {
+  return {
+    queryRunner: { isTransactionActive: true, data: {} },
+    query: async (text: string, values?: unknown[]) => (await db.query({ text, values })).rows,
+  } as unknown as EntityManager;
+}
+
+/** Every id a request names, as given: what keeps a request out of a batch while another batch holds its id. */
+function idsOf(request: WriteRequest): string[] {
+  const ids: string[] = [];
+  const add = (id: unknown): void => {
+    if (typeof id === 'string') ids.push(id.toLowerCase());
+  };
+  if ('transfers' in request) {
+    for (const transfer of request.transfers) {
+      add(transfer.id);
+      add(transfer.pendingId);
+    }
+  } else {
+    for (const expiration of request.expirations) {
+      add(expiration.id);
+      add(expiration.pendingId);
+    }
+  }
+  return ids;
 }
 
 /**
