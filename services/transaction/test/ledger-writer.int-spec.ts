@@ -15,6 +15,8 @@ import { assertLedgerInvariants, type LedgerHarness, single, startLedgerHarness 
 let ledger: LedgerHarness;
 
 beforeAll(async () => {
+  // Several batches in flight at once, so every test here also runs the lanes side by side.
+  process.env.LEDGER_WRITE_IN_FLIGHT = '3';
   ledger = await startLedgerHarness('writer');
 }, 60_000);
 
@@ -122,6 +124,25 @@ describe('transfers', () => {
     expect(results.filter((r) => r === 'created')).toHaveLength(1);
     expect(results.filter((r) => r === 'exceeds_credits')).toHaveLength(19);
     expect(await ledger.balances(wallet)).toMatchObject({ debitsPosted: 60n, creditsPosted: 100n });
+    await assertLedgerInvariants(ledger.dataSource);
+  });
+
+  it('the same id in requests that arrive while batches are in flight is created once, the others answer exists', async () => {
+    const from = await ledger.account();
+    const to = await ledger.account();
+    await ledger.fund(from, 1000n);
+    const transfer = single(randomUUID(), from, to, 7n);
+    // Waves, so later copies arrive while a batch holding the id is in flight on another lane.
+    const answers: TransferResult[] = [];
+    const waves = Array.from({ length: 5 }, async (_, wave) => {
+      await new Promise((resolve) => setTimeout(resolve, wave * 2));
+      const results = await Promise.all(Array.from({ length: 10 }, () => ledger.transfer([transfer])));
+      answers.push(...results.map(([result]) => result));
+    });
+    await Promise.all(waves);
+    expect(answers.filter((a) => a.result === 'created')).toHaveLength(1);
+    expect(answers.filter((a) => a.result === 'exists')).toHaveLength(49);
+    expect(await ledger.balances(from)).toMatchObject({ debitsPosted: 7n, creditsPosted: 1000n });
     await assertLedgerInvariants(ledger.dataSource);
   });
 
