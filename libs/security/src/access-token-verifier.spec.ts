@@ -500,7 +500,11 @@ describe('verified-token cache', () => {
     // remembered token must not pass.
     served.keyset = await createKeySet('EdDSA');
     h.advance(60_000);
-    const fresh = await signAccessToken(served.keyset, subject, { issuer, audience, now: new Date(NOW + 60_000) });
+    const fresh = await signAccessToken(served.keyset, subject, {
+      issuer,
+      audience,
+      now: new Date(NOW + 60_000),
+    });
     expect((await h.verifier.verify(fresh)).sub).toBe('user-1');
     const refused = await h.verifier.verify(token).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(AccessTokenError);
