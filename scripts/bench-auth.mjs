@@ -6,21 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { assertNode24, checkInfrastructure, repoRoot } from './lib/workspace.mjs';
+import { repoRoot } from './lib/workspace.mjs';
 import { migrateAll, startServices } from './lib/stack.mjs';
 import { formatRow, measureAlternating } from './bench/measure.mjs';
 import { deleteStackTopology } from './lib/broker-cleanup.mjs';
 import { dropDatabasesWithPrefix } from './lib/drop-databases.mjs';
+import { prepareBenchmark } from './lib/bench-setup.mjs';
 
-assertNode24();
-const missing = await checkInfrastructure();
-if (missing.length) {
-  for (const line of missing) console.error(line);
-  process.exit(1);
-}
-if (spawnSync('npx', ['tsc', '-b', 'tsconfig.json'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0)
-  process.exit(1);
+await prepareBenchmark();
 
 const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 1000);

@@ -6,23 +6,15 @@
 // Only the transaction service runs, on its own database prefix and broker namespace; both are removed at the end.
 // BENCH_DURATION_MS (default 3000), BENCH_ROUNDS (1), BENCH_WALLETS (10000), BENCH_CONCURRENCY ("1,16,64,256").
 import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import { assertNode24, checkInfrastructure, repoRoot } from './lib/workspace.mjs';
 import { migrateAll, servicePort, startServices } from './lib/stack.mjs';
 import { measureAlternating } from './bench/measure.mjs';
 import { startNaiveLedger } from './bench/ledger-naive.mjs';
 import { ledgerTransfer, pickers, prepareLedger } from './bench/ledger-workload.mjs';
 import { deleteStackTopology } from './lib/broker-cleanup.mjs';
 import { dropDatabasesWithPrefix } from './lib/drop-databases.mjs';
+import { prepareBenchmark } from './lib/bench-setup.mjs';
 
-assertNode24();
-const missing = await checkInfrastructure();
-if (missing.length) {
-  for (const line of missing) console.error(line);
-  process.exit(1);
-}
-if (spawnSync('npx', ['tsc', '-b', 'tsconfig.json'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0)
-  process.exit(1);
+await prepareBenchmark();
 const { Messaging } = await import('@kasho/messaging');
 const { ledgerRpc } = await import('@kasho/contracts');
 

@@ -7,25 +7,19 @@
 //   5. HTTP GET /v1/status/auth through the real gateway (hooks, guards, tracing, metrics, rate limits, logging).
 // The gateway adds no more than NestJS-on-Fastify's own cost when 5 ≈ 4 (throughput ratio, and p50 beyond 3).
 import { randomBytes } from 'node:crypto';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import { assertNode24, checkInfrastructure, repoRoot } from './lib/workspace.mjs';
+import { repoRoot } from './lib/workspace.mjs';
 import { migrateAll, startServices } from './lib/stack.mjs';
 import { formatRow, measureAlternating } from './bench/measure.mjs';
 import { startBareRpc } from './bench/bare-amqp.mjs';
 import { httpGetter } from './bench/http-client.mjs';
 import { deleteStackTopology } from './lib/broker-cleanup.mjs';
 import { dropDatabasesWithPrefix } from './lib/drop-databases.mjs';
+import { prepareBenchmark } from './lib/bench-setup.mjs';
 
-assertNode24();
-const missing = await checkInfrastructure();
-if (missing.length) {
-  for (const line of missing) console.error(line);
-  process.exit(1);
-}
-if (spawnSync('npx', ['tsc', '-b', 'tsconfig.json'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0)
-  process.exit(1);
+await prepareBenchmark();
 const { Messaging } = await import('@kasho/messaging');
 const { defineRpc, systemStatusRpc } = await import('@kasho/contracts');
 
