@@ -64,7 +64,7 @@ const LOCK_PENDINGS_READ_EXISTING: QueryConfig = {
  * appending their link and committing.
  */
 const WRITE_STATE: QueryConfig = {
-  name: 'ledger_write_state_v2',
+  name: 'ledger_write_state_v3',
   text:
     'WITH a AS (UPDATE "ledger_accounts" AS a SET "debits_pending" = u.debits_pending, ' +
     '"debits_posted" = u.debits_posted, "credits_pending" = u.credits_pending, ' +
@@ -81,10 +81,12 @@ const WRITE_STATE: QueryConfig = {
     '$16::uuid[], $17::uuid[], $18::bigint[], $19::text[], $20::text[], $21::timestamptz[], $22::uuid[], ' +
     '$23::timestamptz[]) ON CONFLICT ("id") DO UPDATE SET "status" = EXCLUDED."status", ' +
     '"resolved_by" = EXCLUDED."resolved_by", "resolved_at" = EXCLUDED."resolved_at" RETURNING 1), ' +
-    // As Outbox.enqueueMany writes them: unnest keeps the array order, so the relay's sequence follows the batch.
-    'o AS (INSERT INTO "outbox_messages" ("id", "type", "payload", "headers") SELECT id, type, payload::jsonb, ' +
-    'headers::jsonb FROM unnest($24::uuid[], $25::text[], $26::text[], $27::text[]) WITH ORDINALITY ' +
-    'AS t(id, type, payload, headers, position) ORDER BY position RETURNING 1) ' +
+    // The rows Outbox.enqueueMany would write, as one JSON array (not four text[] literals: node-postgres escapes
+    // every quote of every envelope into those, which cost more CPU than anything else it sends); ORDINALITY keeps
+    // the array order, so the relay's sequence follows the batch.
+    'o AS (INSERT INTO "outbox_messages" ("id", "type", "payload", "headers") SELECT (e->>\'id\')::uuid, ' +
+    "e->>'type', e->'payload', e->'headers' FROM jsonb_array_elements($24::jsonb) WITH ORDINALITY " +
+    'AS t(e, position) ORDER BY position RETURNING 1) ' +
     "SELECT pg_advisory_xact_lock(hashtext('kasho.ledger.chain') + 0 * ((SELECT count(*) FROM a) + " +
     '(SELECT count(*) FROM h) + (SELECT count(*) FROM p) + (SELECT count(*) FROM o))) IS NULL AS "locked"',
 };
@@ -353,11 +355,17 @@ function stateValues({ accounts, history, pendings, outbox, now }: BatchWrite): 
     pendings.map((p) => p.state.expiresAt?.toISOString() ?? null),
     pendings.map((p) => p.resolvedBy),
     pendings.map((p) => p.resolvedAt?.toISOString() ?? null),
-    outbox.map((o) => o.id),
-    outbox.map((o) => o.type),
-    outbox.map((o) => o.payload),
-    outbox.map((o) => o.headers),
+    outboxJson(outbox),
   ];
+}
+
+/** `[{"id":…,"type":…,"payload":<payload>,"headers":<headers>}, …]`: payload and headers are JSON already. */
+function outboxJson(outbox: readonly OutboxRow[]): string {
+  const rows = outbox.map(
+    (o) =>
+      `{"id":${JSON.stringify(o.id)},"type":${JSON.stringify(o.type)},"payload":${o.payload},"headers":${o.headers}}`,
+  );
+  return `[${rows.join(',')}]`;
 }
 
 /** `batch_index` 1, 2, 3, ... is the order the link's digest covers. */

@@ -329,9 +329,9 @@ export class LedgerWriter implements BeforeApplicationShutdown {
       {
         accounts: outcome.accounts.map((state) => ({
           state,
-          lastSequence: lastSequenceOf(state.id, history, locked),
+          lastSequence: lastSequenceOf(state.id, history.last, locked),
         })),
-        history,
+        history: history.rows,
         pendings: pendingWrites(outcome, now),
         outbox: events(outcome).map(outboxRow),
         transfers: outcome.created,
@@ -433,29 +433,32 @@ function namedIds(requests: readonly WriteRequest[]): {
   return { transferIds, accountIds, pendingIds };
 }
 
-/** Each change continues its account's sequence from the locked `last_sequence`. */
+/**
+ * Each change continues its account's sequence from the locked `last_sequence`; `last` is each changed account's
+ * last sequence written (one pass: a funding batch of thousands of accounts must not scan the history per account).
+ */
 function historyWrites(
   outcome: BatchOutcome,
   locked: ReadonlyMap<string, { lastSequence: bigint }>,
-): HistoryWrite[] {
-  const next = new Map<string, bigint>();
-  return outcome.changes.map((change) => {
-    const base = next.get(change.accountId) ?? locked.get(change.accountId)?.lastSequence;
+): { rows: HistoryWrite[]; last: ReadonlyMap<string, bigint> } {
+  const last = new Map<string, bigint>();
+  const rows = outcome.changes.map((change) => {
+    const base = last.get(change.accountId) ?? locked.get(change.accountId)?.lastSequence;
     if (base === undefined) throw new Error(`history for account ${change.accountId}, which was not locked`);
     const sequence = base + 1n;
-    next.set(change.accountId, sequence);
+    last.set(change.accountId, sequence);
     return { change, sequence };
   });
+  return { rows, last };
 }
 
 function lastSequenceOf(
   accountId: string,
-  history: readonly HistoryWrite[],
+  written: ReadonlyMap<string, bigint>,
   locked: ReadonlyMap<string, { lastSequence: bigint }>,
 ): bigint {
-  let last = locked.get(accountId)?.lastSequence;
+  const last = written.get(accountId) ?? locked.get(accountId)?.lastSequence;
   if (last === undefined) throw new Error(`the engine changed account ${accountId}, which was not locked`);
-  for (const row of history) if (row.change.accountId === accountId) last = row.sequence;
   return last;
 }
 
