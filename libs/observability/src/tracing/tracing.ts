@@ -3,7 +3,9 @@ import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } 
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  AlwaysOffSampler,
   BatchSpanProcessor,
+  ParentBasedSampler,
   SimpleSpanProcessor,
   type SpanExporter,
   type SpanProcessor,
@@ -37,8 +39,9 @@ export function isTracingStarted(): boolean {
 /**
  * Starts OpenTelemetry tracing for the process: a `NodeTracerProvider` for the service, the W3C trace context and
  * baggage propagators, an AsyncLocalStorage context manager, and an exporter (OTLP over HTTP, batched, when an
- * endpoint is configured). Without an exporter spans are still created and propagated, so trace ids reach logs and
- * downstream services; they are just not exported.
+ * endpoint is configured). Without an exporter nothing records spans (a recorded span nobody exports is pure cost on
+ * every request), but trace context is still created and propagated, so trace ids reach logs and downstream
+ * services: the sampler then records only where an upstream caller asked for it (`traceparent` flag sampled).
  *
  * Call it first thing in `main.ts`, before Nest boots. A second call returns the running handle unchanged.
  */
@@ -62,6 +65,9 @@ export function startTracing(options: TracingOptions): TracingHandle {
       [ATTR_SERVICE_VERSION]: options.serviceVersion ?? process.env.SERVICE_VERSION ?? '0.0.0',
     }),
     spanProcessors,
+    ...(spanProcessors.length === 0
+      ? { sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }) }
+      : {}),
   });
   // Default context manager: AsyncLocalStorage, so the active span follows async work like the request context.
   provider.register({
