@@ -86,7 +86,7 @@ const base = {
   // The load comes from one address: lift the per-IP limit (its Redis check still runs on every request).
   RATE_LIMIT_IP_PER_MINUTE: '1000000',
 };
-migrateAll(() => {}, base);
+migrateAll(() => {}, base, ['auth']);
 const stack = await startServices({ base, write: () => {}, only: ['auth', 'gateway'] });
 const client = await Messaging.connect({ url, service: 'gateway', namespace, logger: silent() });
 const gateway = `http://127.0.0.1:${base.KASHO_PORT_BASE}`;
