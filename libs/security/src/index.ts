@@ -42,3 +42,5 @@ export {
 export type { AccessDecision, Role } from './permissions';
 export { DEFAULT_SESSION_REVOCATION_KEY_PREFIX, SessionRevocations } from './session-revocations';
 export type { RevocationStore } from './session-revocations';
+// One-time passwords (RFC 4226 HOTP, RFC 6238 TOTP) and base32: the auth service's MFA, and clients in tests.
+export * from './otp';

@@ -1,6 +1,22 @@
-export { decodeBase32, encodeBase32, InvalidBase32Error } from './base32';
-export { codesEqual, DEFAULT_ALGORITHM, DEFAULT_DIGITS, hotp } from './hotp';
-export type { HotpOptions, OtpAlgorithm } from './hotp';
+// HOTP, TOTP and base32 live in @kasho/security (tests of other projects compute codes with them too).
+export {
+  acceptTotp,
+  codesEqual,
+  decodeBase32,
+  DEFAULT_ALGORITHM,
+  DEFAULT_DIGITS,
+  DEFAULT_PERIOD_SECONDS,
+  DEFAULT_WINDOW,
+  encodeBase32,
+  generateTotpSecret,
+  hotp,
+  InvalidBase32Error,
+  SECRET_BYTES,
+  timeStep,
+  totp,
+  verifyTotp,
+} from '@kasho/security';
+export type { HotpOptions, OtpAlgorithm, TotpAcceptance, TotpOptions } from '@kasho/security';
 export { buildOtpauthUri } from './otpauth-uri';
 export type { OtpauthUriInput } from './otpauth-uri';
 export {
@@ -11,14 +27,3 @@ export {
   RECOVERY_CODE_COUNT,
   verifyRecoveryCode,
 } from './recovery-codes';
-export {
-  acceptTotp,
-  DEFAULT_PERIOD_SECONDS,
-  DEFAULT_WINDOW,
-  generateTotpSecret,
-  SECRET_BYTES,
-  timeStep,
-  totp,
-  verifyTotp,
-} from './totp';
-export type { TotpAcceptance, TotpOptions } from './totp';

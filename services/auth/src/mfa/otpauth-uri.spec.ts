@@ -1,6 +1,5 @@
-import { decodeBase32 } from './base32';
+import { decodeBase32, generateTotpSecret } from '@kasho/security';
 import { buildOtpauthUri } from './otpauth-uri';
-import { generateTotpSecret } from './totp';
 
 describe('buildOtpauthUri', () => {
   const secret = Buffer.from('12345678901234567890', 'ascii');

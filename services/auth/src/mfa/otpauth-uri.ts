@@ -1,5 +1,4 @@
-import { encodeBase32 } from './base32';
-import { DEFAULT_PERIOD_SECONDS } from './totp';
+import { DEFAULT_PERIOD_SECONDS, encodeBase32 } from '@kasho/security';
 
 export interface OtpauthUriInput {
   secret: Uint8Array;
