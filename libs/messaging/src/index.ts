@@ -16,7 +16,8 @@ export type { IdempotentHandlerFunction, InboxHandlerFunction } from './events/e
 export { FAILURE_HEADERS } from './events/retry-policy';
 export type { ParkReason } from './events/retry-policy';
 
-export { Outbox } from './outbox/outbox';
+export { Outbox, outboxRow } from './outbox/outbox';
+export type { OutboxRow } from './outbox/outbox';
 export type { OutboxItem } from './outbox/outbox';
 export { OutboxRelay } from './outbox/outbox-relay';
 export type { OutboxPublisherPort } from './outbox/outbox-relay';

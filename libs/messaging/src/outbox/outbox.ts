@@ -18,6 +18,32 @@ export interface OutboxItem<P> {
   options?: EnvelopeOptions;
 }
 
+/** One `outbox_messages` row as written: the envelope and the message headers, both JSON text. */
+export interface OutboxRow<P = unknown> {
+  envelope: EventEnvelope<P>;
+  id: string;
+  type: string;
+  payload: string;
+  headers: string;
+}
+
+/**
+ * The row an event becomes: its envelope, and headers carrying the correlation id and the trace context of the
+ * work that caused it (so the consumer's span joins that trace). The one definition of the outbox's row format,
+ * for `Outbox` and for a writer that inserts rows with its own statement (the ledger's batch writer).
+ */
+export function outboxRow<P>(producer: ServiceName, item: OutboxItem<P>): OutboxRow<P> {
+  const envelope = createEventEnvelope(producer, item.event, item.payload, item.options);
+  const headers = injectTraceContext({ [CORRELATION_ID_HEADER]: envelope.correlationId });
+  return {
+    envelope,
+    id: envelope.id,
+    type: envelope.type,
+    payload: JSON.stringify(envelope),
+    headers: JSON.stringify(headers),
+  };
+}
+
 /** Marks a transaction that wrote outbox rows; its commit nudges this process's relay. */
 const ENQUEUED_FLAG = 'kasho.outbox.enqueued';
 
@@ -40,17 +66,10 @@ export class Outbox {
         "Outbox.enqueue must run inside the state change's transaction: pass the EntityManager of that transaction",
       );
     }
-    const envelope = createEventEnvelope(this.producer, event, payload, options);
-    // The trace context of the work that caused the event travels with it, so the consumer's span joins that trace.
-    const headers = injectTraceContext({ [CORRELATION_ID_HEADER]: envelope.correlationId });
-    await manager.query(INSERT_OUTBOX_ROW, [
-      envelope.id,
-      envelope.type,
-      JSON.stringify(envelope),
-      JSON.stringify(headers),
-    ]);
+    const row = outboxRow(this.producer, { event, payload, options });
+    await manager.query(INSERT_OUTBOX_ROW, [row.id, row.type, row.payload, row.headers]);
     queryRunner.data[ENQUEUED_FLAG] = true;
-    return envelope;
+    return row.envelope;
   }
 
   /**
@@ -65,20 +84,15 @@ export class Outbox {
       );
     }
     if (items.length === 0) return [];
-    const envelopes = items.map((item) =>
-      createEventEnvelope(this.producer, item.event, item.payload, item.options),
-    );
-    const headers = envelopes.map((envelope) =>
-      JSON.stringify(injectTraceContext({ [CORRELATION_ID_HEADER]: envelope.correlationId })),
-    );
+    const rows = items.map((item) => outboxRow(this.producer, item));
     await manager.query(INSERT_OUTBOX_ROWS, [
-      envelopes.map((envelope) => envelope.id),
-      envelopes.map((envelope) => envelope.type),
-      envelopes.map((envelope) => JSON.stringify(envelope)),
-      headers,
+      rows.map((row) => row.id),
+      rows.map((row) => row.type),
+      rows.map((row) => row.payload),
+      rows.map((row) => row.headers),
     ]);
     queryRunner.data[ENQUEUED_FLAG] = true;
-    return envelopes;
+    return rows.map((row) => row.envelope);
   }
 }
 

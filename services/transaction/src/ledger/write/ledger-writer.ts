@@ -2,8 +2,8 @@ import { AuditLog, type AuditEntryInput } from '@kasho/audit';
 import { ledgerEvents, type TransferEventPayload } from '@kasho/contracts';
 import { isRetryableTransactionError } from '@kasho/database';
 import { DomainError, ErrorCode } from '@kasho/errors';
-import { CORRELATION_ID_HEADER, createEventEnvelope, Messaging, type OutboxItem } from '@kasho/messaging';
-import { getOrCreateCounter, getOrCreateHistogram, injectTraceContext } from '@kasho/observability';
+import { Messaging, outboxRow, type OutboxItem } from '@kasho/messaging';
+import { getOrCreateCounter, getOrCreateHistogram } from '@kasho/observability';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -23,7 +23,6 @@ import {
   type HistoryWrite,
   type LedgerConnection,
   LedgerWriteRepository,
-  type OutboxRow,
   type PendingWrite,
 } from './ledger-write.repository';
 
@@ -333,7 +332,7 @@ export class LedgerWriter implements BeforeApplicationShutdown {
         })),
         history: history.rows,
         pendings: pendingWrites(outcome, now),
-        outbox: events(outcome).map(outboxRow),
+        outbox: events(outcome).map((item) => outboxRow('transaction', item)),
         transfers: outcome.created,
         now,
         digest,
@@ -355,18 +354,6 @@ export class LedgerWriter implements BeforeApplicationShutdown {
     }
     return outcome.results;
   }
-}
-
-/** One outbox row as `Outbox.enqueueMany` writes it: the envelope, and headers carrying correlation and trace. */
-function outboxRow(item: OutboxItem<TransferEventPayload>): OutboxRow {
-  const envelope = createEventEnvelope('transaction', item.event, item.payload, item.options);
-  const headers = injectTraceContext({ [CORRELATION_ID_HEADER]: envelope.correlationId });
-  return {
-    id: envelope.id,
-    type: envelope.type,
-    payload: JSON.stringify(envelope),
-    headers: JSON.stringify(headers),
-  };
 }
 
 /**
