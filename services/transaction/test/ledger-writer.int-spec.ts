@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { runWithContext } from '@kasho/logging';
 import { buildServiceDataSource } from '@kasho/platform';
 import { ledgerRpc, type TransferEventPayload, type TransferResult } from '@kasho/contracts';
 import { ErrorCode } from '@kasho/errors';
@@ -72,7 +73,9 @@ describe('transfers', () => {
     await ledger.fund(from, 1000n);
     const id = randomUUID();
     const transfer = single(id, from, to, 250n, 'EUR', { metadata: { order: 'o-1' } });
-    const [first] = await ledger.transfer([transfer]);
+    // The caller's unit of work follows the transfer into its event, though the batch is written elsewhere.
+    const correlationId = `corr-${id}`;
+    const [first] = await runWithContext({ correlationId }, () => ledger.transfer([transfer]));
     expect(first).toMatchObject({ id, result: 'created', transfer: { amount: '250', kind: 'single' } });
     const [second] = await ledger.transfer([transfer]);
     expect(second).toMatchObject({ id, result: 'exists', transfer: first.transfer });
@@ -84,12 +87,13 @@ describe('transfers', () => {
     expect(transfers).toEqual([first.transfer]);
 
     const events = await ledger.dataSource.query<
-      Array<{ type: string; payload: { payload: TransferEventPayload } }>
+      Array<{ type: string; payload: { payload: TransferEventPayload; correlationId: string } }>
     >(`SELECT "type", "payload" FROM "outbox_messages" WHERE "payload"->'payload'->'transfer'->>'id' = $1`, [
       id,
     ]);
     expect(events).toHaveLength(1);
     expect(events[0].type).toBe('transaction.transfer.created.v1');
+    expect(events[0].payload.correlationId).toBe(correlationId);
     expect(events[0].payload.payload).toMatchObject({
       transfer: { id, amount: '250' },
       debitAccount: { id: from, debitsPosted: '250', creditsPosted: '1000' },

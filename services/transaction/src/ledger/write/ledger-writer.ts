@@ -2,6 +2,7 @@ import { AuditLog, type AuditEntryInput } from '@kasho/audit';
 import { ledgerEvents, type TransferEventPayload } from '@kasho/contracts';
 import { isRetryableTransactionError } from '@kasho/database';
 import { DomainError, ErrorCode } from '@kasho/errors';
+import { currentContext } from '@kasho/logging';
 import { Messaging, outboxRow, type OutboxItem } from '@kasho/messaging';
 import { getOrCreateCounter, getOrCreateHistogram } from '@kasho/observability';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
@@ -52,6 +53,8 @@ interface Queued {
   size: number;
   /** The transfer and pending ids it names (also malformed ones: only compared, never sent to the database). */
   ids: readonly string[];
+  /** The submitter's unit of work: the events of its transfers carry it (the batch runs outside that context). */
+  correlationId: string | undefined;
   resolve(results: TransferOutcome[]): void;
   reject(error: unknown): void;
 }
@@ -143,7 +146,8 @@ export class LedgerWriter implements BeforeApplicationShutdown {
       if (this.busy === false) {
         this.idle = new Promise((done) => (this.markIdle = done));
       }
-      this.queue.push({ request, options, size, ids: idsOf(request), resolve, reject });
+      const correlationId = currentContext()?.correlationId;
+      this.queue.push({ request, options, size, ids: idsOf(request), correlationId, resolve, reject });
       this.schedule();
     });
   }
@@ -332,7 +336,7 @@ export class LedgerWriter implements BeforeApplicationShutdown {
         })),
         history: history.rows,
         pendings: pendingWrites(outcome, now),
-        outbox: events(outcome).map((item) => outboxRow('transaction', item)),
+        outbox: events(outcome, correlationsOf(batch, outcome)).map((item) => outboxRow('transaction', item)),
         transfers: outcome.created,
         now,
         digest,
@@ -472,7 +476,22 @@ const EVENT_OF_KIND = {
 type Balances = TransferEventPayload['debitAccount'];
 
 /** One event per created transfer, naming both accounts with their balances right after it. */
-function events(outcome: BatchOutcome): Array<OutboxItem<TransferEventPayload>> {
+/** Which request's correlation id each transfer the batch created belongs to. */
+function correlationsOf(batch: readonly Queued[], outcome: BatchOutcome): Map<string, string> {
+  const correlations = new Map<string, string>();
+  batch.forEach((queued, index) => {
+    if (queued.correlationId === undefined) return;
+    for (const result of outcome.results[index]) {
+      if (result.result === 'created') correlations.set(result.id, queued.correlationId);
+    }
+  });
+  return correlations;
+}
+
+function events(
+  outcome: BatchOutcome,
+  correlations: ReadonlyMap<string, string>,
+): Array<OutboxItem<TransferEventPayload>> {
   const after = new Map<string, Balances>();
   for (const change of outcome.changes) {
     after.set(`${change.transferId}:${change.accountId}`, {
@@ -503,6 +522,6 @@ function events(outcome: BatchOutcome): Array<OutboxItem<TransferEventPayload>> 
       debitAccount: balances(transfer, transfer.debitAccountId),
       creditAccount: balances(transfer, transfer.creditAccountId),
     },
-    options: { occurredAt: transfer.createdAt },
+    options: { occurredAt: transfer.createdAt, correlationId: correlations.get(transfer.id) },
   }));
 }
