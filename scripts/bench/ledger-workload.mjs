@@ -47,29 +47,37 @@ export async function prepareLedger({ rpc, ledgerRpc, wallets, funding = 1_000_0
   return { walletIds, hot };
 }
 
-/** One transfer per call; anything but `created` counts as an error. */
+function benchTransfer(debit, credit) {
+  return {
+    id: randomUUID(),
+    kind: 'single',
+    debitAccountId: debit,
+    creditAccountId: credit,
+    amount: '1',
+    currency: 'EUR',
+    code: 1,
+    reference: 'bench',
+    description: 'bench transfer',
+  };
+}
+
+/** One transfer per `transfers.create` message; anything but `created` counts as an error. */
 export function ledgerTransfer({ rpc, ledgerRpc }) {
   return async (debit, credit) => {
     const { results } = await rpc.call(
       ledgerRpc.createTransfers,
-      {
-        transfers: [
-          {
-            id: randomUUID(),
-            kind: 'single',
-            debitAccountId: debit,
-            creditAccountId: credit,
-            amount: '1',
-            currency: 'EUR',
-            code: 1,
-            reference: 'bench',
-            description: 'bench transfer',
-          },
-        ],
-      },
+      { transfers: [benchTransfer(debit, credit)] },
       { timeoutMs: 30_000 },
     );
     if (results[0]?.result !== 'created') throw new Error(`transfer: ${results[0]?.result}`);
+  };
+}
+
+/** One transfer per `LedgerClient.createTransfers` call: concurrent callers share messages. */
+export function ledgerClientTransfer({ ledgerClient }) {
+  return async (debit, credit) => {
+    const [result] = await ledgerClient.createTransfers([benchTransfer(debit, credit)]);
+    if (result?.result !== 'created') throw new Error(`transfer: ${result?.result}`);
   };
 }
 

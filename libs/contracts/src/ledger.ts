@@ -161,6 +161,31 @@ export interface CreateTransfersResponse {
 }
 export const MAX_TRANSFERS_PER_REQUEST = 8000;
 
+/**
+ * Several independent `createTransfers` requests in one message (what a client's concurrent callers send together,
+ * see `@kasho/ledger-client`): each keeps its own boundaries (a linked chain never spans two of them), its own
+ * correlation id (its events carry it) and its own answer, exactly as if sent alone. At most
+ * MAX_TRANSFERS_PER_REQUEST transfers in all.
+ */
+export interface CreateTransferBatchesRequest {
+  requests: Array<CreateTransfersRequest & { correlationId?: string }>;
+}
+/** One answer per request, in order: its results, or the error it alone would have answered (a DomainError's JSON). */
+export type CreateTransfersAnswer =
+  | CreateTransfersResponse
+  | {
+      error: {
+        code: string;
+        detail: string;
+        errors?: Array<{ pointer: string; detail: string }>;
+        retryable?: boolean;
+        status?: number;
+      };
+    };
+export interface CreateTransferBatchesResponse {
+  answers: CreateTransfersAnswer[];
+}
+
 export interface LookupTransfersRequest {
   ids: string[];
 }
@@ -274,6 +299,10 @@ export const ledgerRpc = {
   createTransfers: defineRpc<CreateTransfersRequest, CreateTransfersResponse>(
     'transaction',
     'transfers.create',
+  ),
+  createTransferBatches: defineRpc<CreateTransferBatchesRequest, CreateTransferBatchesResponse>(
+    'transaction',
+    'transfers.create-batches',
   ),
   lookupTransfers: defineRpc<LookupTransfersRequest, LookupTransfersResponse>(
     'transaction',

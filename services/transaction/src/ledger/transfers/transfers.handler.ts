@@ -1,5 +1,7 @@
 import {
   type AdminTransferRequest,
+  type CreateTransferBatchesRequest,
+  type CreateTransferBatchesResponse,
   type CreateTransfersRequest,
   type CreateTransfersResponse,
   ledgerRpc,
@@ -19,6 +21,11 @@ export class TransfersHandler {
   @RpcHandler(ledgerRpc.createTransfers)
   create(request: CreateTransfersRequest): Promise<CreateTransfersResponse> {
     return this.transfers.create(request);
+  }
+
+  @RpcHandler(ledgerRpc.createTransferBatches)
+  createBatches(request: CreateTransferBatchesRequest): Promise<CreateTransferBatchesResponse> {
+    return this.transfers.createBatches(request);
   }
 
   @RpcHandler(ledgerRpc.lookupTransfers)

@@ -2,6 +2,9 @@ import { type AuditEntryInput, InvalidAuditEntryError, validateAuditEntry } from
 import {
   type AdminTransferRequest,
   type CreateTransfer,
+  type CreateTransferBatchesRequest,
+  type CreateTransferBatchesResponse,
+  type CreateTransfersAnswer,
   type CreateTransfersRequest,
   type CreateTransfersResponse,
   type LookupTransfersRequest,
@@ -38,13 +41,47 @@ export class TransfersService {
     private readonly transfers: TransfersRepository,
   ) {}
 
-  async create(request: CreateTransfersRequest): Promise<CreateTransfersResponse> {
+  async create(request: CreateTransfersRequest, correlationId?: string): Promise<CreateTransfersResponse> {
     if (!isRecord(request)) throw invalid('', 'must be an object');
     const transfers = requireArray(request.transfers, '/transfers', MAX_TRANSFERS_PER_REQUEST);
     if (containsNul(transfers)) throw invalid('/transfers', 'text must not contain NUL characters');
     if (transfers.length === 0) return { results: [] };
-    const outcomes = await this.writer.submit({ transfers: transfers as CreateTransfer[] });
+    const outcomes = await this.writer.submit(
+      { transfers: transfers as CreateTransfer[] },
+      { correlationId },
+    );
     return { results: outcomes.map(resultOf) };
+  }
+
+  /**
+   * Independent requests sent together: each is submitted to the writer as if it came alone (its own boundaries,
+   * correlation id and answer), so they share batches exactly as separate calls would. A request the writer or the
+   * validation refuses answers its own error; the others are unaffected.
+   */
+  async createBatches(request: CreateTransferBatchesRequest): Promise<CreateTransferBatchesResponse> {
+    if (!isRecord(request)) throw invalid('', 'must be an object');
+    const requests = requireArray(request.requests, '/requests', MAX_TRANSFERS_PER_REQUEST);
+    let total = 0;
+    for (const [index, item] of requests.entries()) {
+      if (!isRecord(item)) throw invalid(`/requests/${index}`, 'must be an object');
+      total += Array.isArray(item.transfers) ? item.transfers.length : 0;
+    }
+    if (total > MAX_TRANSFERS_PER_REQUEST) {
+      throw invalid('/requests', `must hold at most ${MAX_TRANSFERS_PER_REQUEST} transfers in all`);
+    }
+    const answers = await Promise.all(
+      (requests as Array<CreateTransferBatchesRequest['requests'][number]>).map((item) => {
+        const correlationId = typeof item.correlationId === 'string' ? item.correlationId : undefined;
+        return this.create(item, correlationId).then(
+          (response): CreateTransfersAnswer => response,
+          (error: unknown): CreateTransfersAnswer => {
+            if (error instanceof DomainError) return { error: error.toJSON() };
+            throw error;
+          },
+        );
+      }),
+    );
+    return { answers };
   }
 
   /** The transfers found, in the order asked; unknown ids are left out. */

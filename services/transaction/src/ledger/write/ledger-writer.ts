@@ -45,6 +45,8 @@ export type WriteRequest = BatchRequest | ExpiryRequest;
 export interface WriteOptions {
   /** Appended in the batch's transaction when every transfer of this request was created. */
   audit?: AuditEntryInput;
+  /** The unit of work the request's events carry; default the current context's. */
+  correlationId?: string;
 }
 
 interface Queued {
@@ -146,7 +148,7 @@ export class LedgerWriter implements BeforeApplicationShutdown {
       if (this.busy === false) {
         this.idle = new Promise((done) => (this.markIdle = done));
       }
-      const correlationId = currentContext()?.correlationId;
+      const correlationId = options.correlationId ?? currentContext()?.correlationId;
       this.queue.push({ request, options, size, ids: idsOf(request), correlationId, resolve, reject });
       this.schedule();
     });

@@ -1,0 +1,2 @@
+export { LedgerClient } from './ledger-client';
+export type { LedgerClientOptions, RpcCaller } from './ledger-client';
