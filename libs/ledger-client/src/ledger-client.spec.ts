@@ -29,7 +29,7 @@ class ScriptedRpc implements RpcCaller {
   /** Answers message `index`: each request's transfers as `created`, except where `answer` says otherwise. */
   answer(
     index: number,
-    answer?: (request: number) => CreateTransferBatchesResponse['answers'][number],
+    answer?: (request: number) => CreateTransferBatchesResponse['answers'][number] | undefined,
   ): void {
     const { request } = this.messages[index];
     this.replies[index].resolve({
