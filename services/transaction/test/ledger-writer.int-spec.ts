@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { LedgerClient } from '@kasho/ledger-client';
 import { runWithContext } from '@kasho/logging';
+import { RpcClient } from '@kasho/messaging';
 import { buildServiceDataSource } from '@kasho/platform';
 import { ledgerRpc, type TransferEventPayload, type TransferResult } from '@kasho/contracts';
 import { ErrorCode } from '@kasho/errors';
@@ -147,6 +149,54 @@ describe('transfers', () => {
     expect(answers.filter((a) => a.result === 'created')).toHaveLength(1);
     expect(answers.filter((a) => a.result === 'exists')).toHaveLength(49);
     expect(await ledger.balances(from)).toMatchObject({ debitsPosted: 7n, creditsPosted: 1000n });
+    await assertLedgerInvariants(ledger.dataSource);
+  });
+
+  it("LedgerClient's shared message: every request keeps its own chain, answer and correlation id", async () => {
+    const from = await ledger.account();
+    const to = await ledger.account();
+    await ledger.fund(from, 100n);
+    const rpc = ledger.service.app.get(RpcClient);
+    const send = jest.spyOn(rpc, 'call');
+    const client = new LedgerClient(rpc, { timeoutMs: 30_000 });
+    const [t1, t2, t3, t4, t5] = Array.from({ length: 5 }, () => randomUUID());
+    const answers = Promise.allSettled([
+      // A chain the second link fails: neither is created.
+      client.createTransfers([{ ...single(t1, from, to, 50n), linked: true }, single(t2, from, to, 80n)]),
+      client.createTransfers([single(t3, from, to, 30n)], { correlationId: 'corr-b' }),
+      // Malformed: its own error, nobody else's.
+      client.createTransfers({ not: 'an array' } as never),
+      // An open chain at the end of a request is refused, not joined to the next request's transfer.
+      client.createTransfers([{ ...single(t4, from, to, 1n), linked: true }]),
+      client.createTransfers([single(t5, from, to, 10n)], { correlationId: 'corr-e' }),
+    ]);
+    const [chain, b, malformed, open, e] = await answers;
+    expect(send).toHaveBeenCalledTimes(1);
+    send.mockRestore();
+    expect(chain).toMatchObject({
+      status: 'fulfilled',
+      value: [
+        { id: t1, result: 'linked_event_failed' },
+        { id: t2, result: 'exceeds_credits' },
+      ],
+    });
+    expect(b).toMatchObject({ status: 'fulfilled', value: [{ id: t3, result: 'created' }] });
+    expect(malformed).toMatchObject({ status: 'rejected', reason: { code: ErrorCode.ValidationFailed } });
+    expect(open).toMatchObject({ status: 'fulfilled', value: [{ id: t4, result: 'linked_chain_open' }] });
+    expect(e).toMatchObject({ status: 'fulfilled', value: [{ id: t5, result: 'created' }] });
+    expect(await ledger.balances(from)).toMatchObject({ debitsPosted: 40n, creditsPosted: 100n });
+
+    const events = await ledger.dataSource.query<Array<{ id: string; correlationId: string }>>(
+      `SELECT "payload"->'payload'->'transfer'->>'id' AS "id", "payload"->>'correlationId' AS "correlationId" ` +
+        `FROM "outbox_messages" WHERE "payload"->'payload'->'transfer'->>'id' = ANY($1)`,
+      [[t1, t2, t3, t4, t5]],
+    );
+    expect(new Map(events.map((event) => [event.id, event.correlationId]))).toEqual(
+      new Map([
+        [t3, 'corr-b'],
+        [t5, 'corr-e'],
+      ]),
+    );
     await assertLedgerInvariants(ledger.dataSource);
   });
 
