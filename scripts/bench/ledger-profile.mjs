@@ -3,6 +3,7 @@
 // prints where the machine's CPU went (the service, PostgreSQL, RabbitMQ, this client) per transfer. The
 // .cpuprofile lands in PROFILE_DIR (default /tmp/ledger-profile); open it in Chrome DevTools or summarise it.
 // PROFILE_WORKLOAD (random | hot, default random), PROFILE_CONCURRENCY (64), PROFILE_DURATION_MS (10000),
+// PROFILE_PATH (client: through @kasho/ledger-client, the default | message: one transfers.create per transfer),
 // BENCH_WALLETS (10000). Run: `node_modules/.bin/node scripts/bench/ledger-profile.mjs`.
 import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
@@ -12,7 +13,7 @@ import readline from 'node:readline';
 import { assertNode24, checkInfrastructure, repoRoot } from '../lib/workspace.mjs';
 import { migrateAll, serviceEnvironment, servicePort } from '../lib/stack.mjs';
 import { measure } from './measure.mjs';
-import { ledgerTransfer, pickers, prepareLedger } from './ledger-workload.mjs';
+import { ledgerClientTransfer, ledgerTransfer, pickers, prepareLedger } from './ledger-workload.mjs';
 import { deleteStackTopology } from '../lib/broker-cleanup.mjs';
 import { dropDatabasesWithPrefix } from '../lib/drop-databases.mjs';
 
@@ -26,10 +27,12 @@ if (spawnSync('npx', ['tsc', '-b', 'tsconfig.json'], { cwd: repoRoot, stdio: 'in
   process.exit(1);
 const { Messaging } = await import('@kasho/messaging');
 const { ledgerRpc } = await import('@kasho/contracts');
+const { LedgerClient } = await import('@kasho/ledger-client');
 
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const pgServer = process.env.KASHO_POSTGRES_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const workload = process.env.PROFILE_WORKLOAD ?? 'random';
+const viaClient = (process.env.PROFILE_PATH ?? 'client') === 'client';
 const concurrency = Number(process.env.PROFILE_CONCURRENCY ?? 64);
 const durationMs = Number(process.env.PROFILE_DURATION_MS ?? 10_000);
 const wallets = Number(process.env.BENCH_WALLETS ?? 10_000);
@@ -91,7 +94,14 @@ try {
   }
   client = await Messaging.connect({ url: amqpUrl, service: 'gateway', namespace, logger: silent() });
   const ledger = await prepareLedger({ rpc: client.rpcClient, ledgerRpc, wallets });
-  const call = ledgerTransfer({ rpc: client.rpcClient, ledgerRpc });
+  const call = viaClient
+    ? ledgerClientTransfer({
+        ledgerClient: new LedgerClient(client.rpcClient, {
+          timeoutMs: 30_000,
+          maxInFlight: Number(process.env.LEDGER_CLIENT_IN_FLIGHT ?? 2),
+        }),
+      })
+    : ledgerTransfer({ rpc: client.rpcClient, ledgerRpc });
   const pick = pickers(ledger.walletIds, ledger.hot)[workload];
   await measure(() => call(...pick()), { concurrency, durationMs: 1000, warmupMs: 0 });
 
@@ -116,7 +126,7 @@ try {
   const idleAfter = Number(readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/)[4]);
   const transfers = result.count;
   console.log(
-    `\n${workload} @ ${concurrency}: ${Math.round(result.perSecond)} transfers/s, p50 ${result.p50.toFixed(1)} ms, ` +
+    `\n${workload} @ ${concurrency} (${viaClient ? 'LedgerClient' : 'one message per transfer'}): ${Math.round(result.perSecond)} transfers/s, p50 ${result.p50.toFixed(1)} ms, ` +
       `p99 ${result.p99.toFixed(1)} ms, ${result.errors} errors, ${transfers} transfers in ${durationMs} ms`,
   );
   console.log('\n| process | CPU s | % of one core | µs per transfer |');

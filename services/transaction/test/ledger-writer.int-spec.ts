@@ -417,4 +417,21 @@ describe('verify', () => {
     expect(status).toBe(1);
     expect(lines.join('\n')).toContain(`ledger chain BROKEN at link ${sequence} (digest-mismatch)`);
   });
+
+  it('refuses to delete a ledger account; one removed behind the trigger is reported by verify', async () => {
+    const from = await ledger.account();
+    const to = await ledger.account();
+    await ledger.fund(from, 100n);
+    expect((await ledger.transfer([single(randomUUID(), from, to, 10n)]))[0].result).toBe('created');
+    expect((await verifyLedger(ledger.dataSource)).orphanTransfers).toBe(0);
+    await expect(
+      ledger.dataSource.query('DELETE FROM "ledger_accounts" WHERE "id" = $1', [to]),
+    ).rejects.toThrow(/never deleted/);
+    await ledger.dataSource.transaction(async (manager) => {
+      await manager.query('ALTER TABLE "ledger_accounts" DISABLE TRIGGER "ledger_accounts_never_deleted"');
+      await manager.query('DELETE FROM "ledger_accounts" WHERE "id" = $1', [to]);
+      await manager.query('ALTER TABLE "ledger_accounts" ENABLE TRIGGER "ledger_accounts_never_deleted"');
+    });
+    expect((await verifyLedger(ledger.dataSource)).orphanTransfers).toBe(1);
+  });
 });

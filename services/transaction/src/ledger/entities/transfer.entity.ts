@@ -1,10 +1,10 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
-import { LedgerAccountEntity } from './ledger-account.entity';
 import { LedgerBatchEntity } from './ledger-batch.entity';
 
 /**
  * An immutable transfer (a trigger refuses UPDATE, DELETE and TRUNCATE). Its id is the client's; `batch_sequence`
- * and `batch_index` place it in the hash chain. Must match CreateLedgerTables1765000000000.
+ * and `batch_index` place it in the hash chain. Its accounts have no foreign key (accounts are never deleted; see
+ * LedgerAccountsNeverDeleted1765000000002). Must match the ledger's migrations.
  */
 @Entity({ name: 'transfers' })
 @Index('IDX_transfers_pending_id', ['pendingId'])
@@ -24,16 +24,8 @@ export class TransferEntity {
   @Column({ type: 'uuid', name: 'debit_account_id' })
   debitAccountId!: string;
 
-  @ManyToOne(() => LedgerAccountEntity, { nullable: false })
-  @JoinColumn({ name: 'debit_account_id', foreignKeyConstraintName: 'FK_transfers_debit_account' })
-  debitAccount?: LedgerAccountEntity;
-
   @Column({ type: 'uuid', name: 'credit_account_id' })
   creditAccountId!: string;
-
-  @ManyToOne(() => LedgerAccountEntity, { nullable: false })
-  @JoinColumn({ name: 'credit_account_id', foreignKeyConstraintName: 'FK_transfers_credit_account' })
-  creditAccount?: LedgerAccountEntity;
 
   @Column({ type: 'bigint', name: 'amount' })
   amount!: string;

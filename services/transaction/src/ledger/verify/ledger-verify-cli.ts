@@ -68,6 +68,10 @@ export async function runLedgerVerifyCli(
           output.err(`${line}: NOT BALANCED`);
         }
       }
+      if (ledger.orphanTransfers > 0) {
+        status = 1;
+        output.err(`${ledger.orphanTransfers} transfers name a ledger account that does not exist`);
+      }
       const audit = await verifyAuditChain(dataSource, { batchSize });
       if (audit.ok) {
         output.out(`audit chain intact: ${audit.entries} entries`);

@@ -34,6 +34,8 @@ export interface LedgerVerification {
   /** Per currency, the sums over every account: debits equal credits, posted and pending. */
   currencies: CurrencyTotals[];
   balanced: boolean;
+  /** Transfers naming an account that does not exist (accounts are never deleted, so always 0 when intact). */
+  orphanTransfers: number;
 }
 
 interface LinkRow {
@@ -60,10 +62,15 @@ const TOTALS =
   '"credits_posted", sum("debits_pending")::text AS "debits_pending", sum("credits_pending")::text AS ' +
   '"credits_pending" FROM "ledger_accounts" GROUP BY "currency" ORDER BY "currency"';
 
+const ORPHAN_TRANSFERS =
+  'SELECT count(*)::int AS "orphans" FROM "transfers" t WHERE NOT EXISTS ' +
+  '(SELECT 1 FROM "ledger_accounts" a WHERE a."id" = t."debit_account_id") OR NOT EXISTS ' +
+  '(SELECT 1 FROM "ledger_accounts" a WHERE a."id" = t."credit_account_id")';
+
 /**
  * Walks the ledger's hash chain from the first link, recomputing each link's digest from its transfers (in batch
  * order) and its hash from its fields and the previous hash; answers the first broken link. Then checks that every
- * currency sums to zero. Reads in pages of `batchSize` links; safe to run while the ledger writes (a link is
+ * currency sums to zero and that every transfer's accounts exist. Reads in pages of `batchSize` links; safe to run while the ledger writes (a link is
  * visible only with its transfers: both commit together).
  */
 export async function verifyLedger(dataSource: DataSource, batchSize = 200): Promise<LedgerVerification> {
@@ -85,7 +92,8 @@ export async function verifyLedger(dataSource: DataSource, batchSize = 200): Pro
     creditsPending: row.credits_pending,
     balanced: row.debits_posted === row.credits_posted && row.debits_pending === row.credits_pending,
   }));
-  return { chain, currencies, balanced: currencies.every((c) => c.balanced) };
+  const [{ orphans }] = await dataSource.query<Array<{ orphans: number }>>(ORPHAN_TRANSFERS);
+  return { chain, currencies, balanced: currencies.every((c) => c.balanced), orphanTransfers: orphans };
 }
 
 async function verifyChain(dataSource: DataSource, batchSize: number): Promise<LedgerVerification['chain']> {

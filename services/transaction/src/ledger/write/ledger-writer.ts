@@ -181,7 +181,10 @@ export class LedgerWriter implements BeforeApplicationShutdown {
   /** Starts a batch on every free lane while requests wait that no batch in flight conflicts with. */
   private pump(): void {
     while (this.freeLanes.length > 0 && this.queue.length > 0) {
-      const batch = this.take();
+      // A fair share per free lane: one batch is one PostgreSQL backend, one core; two half batches on two
+      // lanes write side by side, where one whole batch would leave the other lane (and core) idle.
+      const queued = this.queue.reduce((sum, waiting) => sum + waiting.size, 0);
+      const batch = this.take(Math.ceil(queued / this.freeLanes.length));
       if (batch.length === 0) break;
       const lane = this.freeLanes.pop() as Lane;
       const ids = batch.flatMap((queued) => queued.ids);
@@ -200,13 +203,14 @@ export class LedgerWriter implements BeforeApplicationShutdown {
   }
 
   /** The next batch: queued requests in order, leaving in the queue those naming an id of a batch in flight. */
-  private take(): Queued[] {
+  private take(share: number): Queued[] {
+    const limit = Math.min(share, MAX_BATCH_TRANSFERS);
     const batch: Queued[] = [];
     const rest: Queued[] = [];
     let total = 0;
     let full = false;
     for (const queued of this.queue) {
-      if (full || (batch.length > 0 && total + queued.size > MAX_BATCH_TRANSFERS)) {
+      if (full || (batch.length > 0 && total + queued.size > limit)) {
         full = true;
         rest.push(queued);
       } else if (this.inFlightIds.size > 0 && queued.ids.some((id) => this.inFlightIds.has(id))) {
