@@ -43,6 +43,12 @@ export interface MessagingOptions {
      * replicas. False lets replicas publish disjoint batches in parallel (SKIP LOCKED only). Default true.
      */
     strictOrder?: boolean;
+    /**
+     * The relay claims only rows older than this (ms). For a service that publishes its committed rows itself
+     * (`OutboxRelay.publishCommitted`), the relay is then the fallback for rows that process could not publish
+     * (a crash after the commit, a broker that did not confirm) rather than a second publisher. Default 0.
+     */
+    claimDelayMs?: number;
   };
   /**
    * Pruning of `outbox_messages` and `inbox_messages` while a DataSource is present (`MessagingRetention`). Needs
@@ -81,7 +87,13 @@ export interface ResolvedMessagingOptions {
   deliveryLimit: number;
   shutdownTimeoutMs: number;
   parkingLotSampleIntervalMs: number;
-  outbox: { relay: boolean; batchSize: number; pollIntervalMs: number; strictOrder: boolean };
+  outbox: {
+    relay: boolean;
+    batchSize: number;
+    pollIntervalMs: number;
+    strictOrder: boolean;
+    claimDelayMs: number;
+  };
   retention: { outboxPublishedDays: number; inboxDays: number; intervalMs: number; batchSize: number };
   logger: MessagingLogger;
 }
@@ -146,6 +158,7 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
       batchSize: positiveInteger('outbox.batchSize', options.outbox?.batchSize, 100),
       pollIntervalMs: positiveInteger('outbox.pollIntervalMs', options.outbox?.pollIntervalMs, 500),
       strictOrder: options.outbox?.strictOrder ?? true,
+      claimDelayMs: positiveInteger('outbox.claimDelayMs', options.outbox?.claimDelayMs, 0, true),
     },
     retention: {
       outboxPublishedDays: positiveInteger(

@@ -140,6 +140,7 @@ export class Messaging {
         batchSize: outbox.batchSize,
         pollIntervalMs: outbox.pollIntervalMs,
         strictOrder: outbox.strictOrder,
+        claimDelayMs: outbox.claimDelayMs,
         publishTimeoutMs: this.options.publishTimeoutMs,
         logger: this.options.logger,
       },

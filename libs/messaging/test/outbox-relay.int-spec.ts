@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { register } from 'prom-client';
 import { defineEvent } from '@kasho/contracts';
 import { createTestNamespace, TEST_AMQP_URL } from '@kasho/testing';
-import { Messaging, type OutboxPublisherPort, type OutboxRelay } from '../src';
+import { Messaging, outboxRow, type OutboxPublisherPort, type OutboxRelay } from '../src';
 import {
   createMessagingDatabase,
   teardown,
@@ -204,6 +204,42 @@ describe('transactional outbox and relay', () => {
     );
     await relay.flush();
     await expect(relay.sampleBacklog()).resolves.toEqual({ pending: 0, lagSeconds: 0 });
+  });
+
+  it('publishes rows handed over after their commit at once; the relay claims only those left unpublished past the delay', async () => {
+    const relay = producer.createOutboxRelay(db.dataSource, { claimDelayMs: 400 });
+    const consumer = consumerSide.consumers.get('ledger-mails')!;
+    const insert = async (n: number) => {
+      const row = outboxRow('transaction', { event: LedgerEntryWritten, payload: { n } });
+      // What a batch writer does: the rows in its own statement, in the state change's transaction.
+      await db.dataSource.query(
+        'INSERT INTO "outbox_messages" ("id", "type", "payload", "headers") VALUES ($1, $2, $3::jsonb, $4::jsonb)',
+        [row.id, row.type, row.payload, row.headers],
+      );
+      return row;
+    };
+    const before = consumer.stats.ok;
+    const handedOver = await insert(7001);
+    relay.publishCommitted([handedOver]);
+    await waitFor(() => consumer.stats.ok === before + 1, 'the handed-over row to be consumed', 5_000);
+    await relay.flush();
+    const [marked] = await db.dataSource.query<Array<{ published: boolean }>>(
+      'SELECT "published_at" IS NOT NULL AS "published" FROM "outbox_messages" WHERE "id" = $1',
+      [handedOver.id],
+    );
+    expect(marked.published).toBe(true);
+
+    // Committed, never handed over (the process died after its commit): young, the relay leaves it to its writer.
+    const orphan = await insert(7002);
+    expect(await relay.relayOnce()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(await relay.relayOnce()).toBe(1);
+    await waitFor(() => consumer.stats.ok === before + 2, 'the orphan row to be consumed', 5_000);
+    const [{ count }] = await db.dataSource.query<Array<{ count: number }>>(
+      'SELECT count(*)::int AS "count" FROM "effects" WHERE "event_id" = ANY($1)',
+      [[handedOver.id, orphan.id]],
+    );
+    expect(count).toBe(2);
   });
 
   it("publishes right after the commit when the service's own relay runs (nudged, not polled)", async () => {

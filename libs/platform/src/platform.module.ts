@@ -34,6 +34,8 @@ export interface PlatformOptions {
    * service that coalesces concurrent requests (the ledger's group commit) needs more of them in hand.
    */
   prefetch?: number;
+  /** The outbox relay's settings, where a service differs from messaging's defaults. */
+  outbox?: { claimDelayMs?: number };
 }
 
 /**
@@ -53,6 +55,7 @@ export class PlatformModule {
         namespace: config.AMQP_NAMESPACE,
         rpcTimeoutMs: config.RPC_TIMEOUT_MS,
         ...(options.prefetch !== undefined ? { prefetch: options.prefetch } : {}),
+        ...(options.outbox ? { outbox: options.outbox } : {}),
       }),
       MetricsModule,
       HealthModule.forRootAsync({

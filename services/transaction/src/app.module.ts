@@ -18,6 +18,7 @@ export class AppModule {
           config,
           database: transactionSchema,
           prefetch: config.LEDGER_RPC_PREFETCH,
+          outbox: { claimDelayMs: config.LEDGER_OUTBOX_FALLBACK_DELAY_MS },
         }),
         AccountsModule,
         TransfersModule,

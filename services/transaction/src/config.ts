@@ -20,6 +20,11 @@ export const ledgerEnv = z.object({
    * default of 32, 64 concurrent callers would be written in batches of at most 32.
    */
   LEDGER_RPC_PREFETCH: envVar.int({ min: 1, max: 10_000, default: 512 }),
+  /**
+   * The writer publishes each batch's events right after its commit; the outbox relay publishes only the rows
+   * still unpublished this long after they were written (a crash after the commit, an unconfirmed publish).
+   */
+  LEDGER_OUTBOX_FALLBACK_DELAY_MS: envVar.int({ min: 100, max: 600_000, default: 5000 }),
 });
 
 /** The transaction service's settings; every one has a local default (see README, Configuration). */

@@ -6,6 +6,7 @@ import type { OutboundMessage } from '../events/confirmed-publisher';
 import { eventMessage } from '../events/event-publisher';
 import type { TopologyNames } from '../topology/topology';
 import type { MessagingLogger } from '../common/messaging-logger';
+import type { OutboxRow } from './outbox';
 
 /** What the relay needs from a publisher: publish in order, say which the broker confirmed. */
 export interface OutboxPublisherPort {
@@ -18,8 +19,13 @@ export interface OutboxRelayOptions {
   pollIntervalMs: number;
   strictOrder: boolean;
   publishTimeoutMs: number;
+  /** Claim only rows older than this (ms): see `publishCommitted`. */
+  claimDelayMs: number;
   logger: MessagingLogger;
 }
+
+/** Rows one `publishCommitted` round publishes at most. */
+const DIRECT_ROUND_ROWS = 1000;
 
 interface ClaimedRow {
   id: string;
@@ -33,6 +39,7 @@ interface ClaimedRow {
 const TRY_RELAY_LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('kasho.outbox-relay')) AS locked";
 const CLAIM_BATCH =
   'SELECT "id", "sequence", "type", "payload", "headers" FROM "outbox_messages" WHERE "published_at" IS NULL ' +
+  'AND ($2::int = 0 OR "created_at" <= now() - make_interval(secs => $2::float8 / 1000)) ' +
   'ORDER BY "sequence" LIMIT $1 FOR UPDATE SKIP LOCKED';
 const MARK_PUBLISHED =
   'UPDATE "outbox_messages" SET "published_at" = now(), "attempts" = "attempts" + 1, "last_error" = NULL ' +
@@ -58,6 +65,8 @@ export class OutboxRelay {
   private nudged = false;
   private chain: Promise<unknown> = Promise.resolve();
   private lastBacklogSample = 0;
+  private direct: OutboxRow[] = [];
+  private directRound: Promise<void> | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -89,8 +98,51 @@ export class OutboxRelay {
     await this.loopDone;
   }
 
+  /**
+   * Publishes rows the caller has just committed, without waiting for a round to claim them: no claiming
+   * transaction, no reading back of payloads it already holds. Rounds never overlap, so rows leave in the order
+   * they were handed over; rows handed over during a round leave together in the next. A row confirmed by the broker
+   * is marked published; one that is not (or whose mark fails) stays for the relay, which claims it once it is
+   * `claimDelayMs` old. Fire and forget: failures are logged, never thrown.
+   */
+  publishCommitted(rows: readonly OutboxRow[]): void {
+    if (rows.length === 0) return;
+    this.direct.push(...rows);
+    this.directRound ??= this.publishDirect().finally(() => {
+      this.directRound = undefined;
+    });
+  }
+
+  private async publishDirect(): Promise<void> {
+    while (this.direct.length > 0) {
+      const rows = this.direct.splice(0, DIRECT_ROUND_ROWS);
+      try {
+        const outcomes = await this.publisher.publishBatch(
+          rows.map((row) =>
+            eventMessage(this.options.names, row.envelope, row.messageHeaders, Buffer.from(row.payload)),
+          ),
+          this.options.publishTimeoutMs,
+        );
+        const confirmed = rows.filter((_, index) => outcomes[index]).map((row) => row.id);
+        if (confirmed.length > 0) await this.dataSource.query(MARK_PUBLISHED, [confirmed]);
+        if (confirmed.length < rows.length) {
+          this.options.logger.warn(
+            `Outbox: ${rows.length - confirmed.length} of ${rows.length} committed events not confirmed; ` +
+              'the relay will publish them',
+          );
+        }
+      } catch (error) {
+        this.options.logger.warn(
+          `Outbox: publishing ${rows.length} committed events failed (the relay will publish them): ` +
+            errorMessage(error),
+        );
+      }
+    }
+  }
+
   /** Publishes until nothing is left (or `timeoutMs` passed): graceful shutdown, and tests. */
   async flush(timeoutMs = 10_000): Promise<void> {
+    await this.directRound;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && (await this.relayOnce()) > 0) {
       // keep going
@@ -163,7 +215,10 @@ export class OutboxRelay {
       const [{ locked }] = (await queryRunner.query(TRY_RELAY_LOCK)) as Array<{ locked: boolean }>;
       if (!locked) return 0;
     }
-    const rows = (await queryRunner.query(CLAIM_BATCH, [this.options.batchSize])) as ClaimedRow[];
+    const rows = (await queryRunner.query(CLAIM_BATCH, [
+      this.options.batchSize,
+      this.options.claimDelayMs,
+    ])) as ClaimedRow[];
     if (rows.length === 0) return 0;
 
     const outcomes = await this.publisher.publishBatch(

@@ -25,6 +25,8 @@ export interface OutboxRow<P = unknown> {
   type: string;
   payload: string;
   headers: string;
+  /** `headers`, parsed: what the message carries. */
+  messageHeaders: Record<string, unknown>;
 }
 
 /**
@@ -41,6 +43,7 @@ export function outboxRow<P>(producer: ServiceName, item: OutboxItem<P>): Outbox
     type: envelope.type,
     payload: JSON.stringify(envelope),
     headers: JSON.stringify(headers),
+    messageHeaders: headers,
   };
 }
 

@@ -53,8 +53,11 @@ interface Queued {
   request: WriteRequest;
   options: WriteOptions;
   size: number;
-  /** The transfer and pending ids it names (also malformed ones: only compared, never sent to the database). */
-  ids: readonly string[];
+  /**
+   * The transfer, pending and account ids it names (also malformed ones: only compared, never sent to the
+   * database): a request waits while a batch in flight names one of them.
+   */
+  keys: readonly string[];
   /** The submitter's unit of work: the events of its transfers carry it (the batch runs outside that context). */
   correlationId: string | undefined;
   resolve(results: TransferOutcome[]): void;
@@ -124,8 +127,8 @@ export class LedgerWriter implements BeforeApplicationShutdown {
   private queue: Queued[] = [];
   private readonly lanes: Lane[];
   private readonly freeLanes: Lane[];
-  /** Transfer and pending ids named by the batches in flight, with how many name each. */
-  private readonly inFlightIds = new Map<string, number>();
+  /** Transfer, pending and account ids named by the batches in flight, with how many name each. */
+  private readonly inFlightKeys = new Map<string, number>();
   private scheduled = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => undefined;
@@ -149,7 +152,7 @@ export class LedgerWriter implements BeforeApplicationShutdown {
         this.idle = new Promise((done) => (this.markIdle = done));
       }
       const correlationId = options.correlationId ?? currentContext()?.correlationId;
-      this.queue.push({ request, options, size, ids: idsOf(request), correlationId, resolve, reject });
+      this.queue.push({ request, options, size, keys: keysOf(request), correlationId, resolve, reject });
       this.schedule();
     });
   }
@@ -187,13 +190,13 @@ export class LedgerWriter implements BeforeApplicationShutdown {
       const batch = this.take(Math.ceil(queued / this.freeLanes.length));
       if (batch.length === 0) break;
       const lane = this.freeLanes.pop() as Lane;
-      const ids = batch.flatMap((queued) => queued.ids);
-      for (const id of ids) this.inFlightIds.set(id, (this.inFlightIds.get(id) ?? 0) + 1);
+      const keys = batch.flatMap((queued) => queued.keys);
+      for (const key of keys) this.inFlightKeys.set(key, (this.inFlightKeys.get(key) ?? 0) + 1);
       void this.writeBatch(lane, batch).finally(() => {
-        for (const id of ids) {
-          const left = (this.inFlightIds.get(id) ?? 1) - 1;
-          if (left === 0) this.inFlightIds.delete(id);
-          else this.inFlightIds.set(id, left);
+        for (const key of keys) {
+          const left = (this.inFlightKeys.get(key) ?? 1) - 1;
+          if (left === 0) this.inFlightKeys.delete(key);
+          else this.inFlightKeys.set(key, left);
         }
         this.freeLanes.push(lane);
         this.pump();
@@ -202,18 +205,26 @@ export class LedgerWriter implements BeforeApplicationShutdown {
     if (!this.busy) this.markIdle();
   }
 
-  /** The next batch: queued requests in order, leaving in the queue those naming an id of a batch in flight. */
+  /**
+   * The next batch: queued requests in order, up to `share` transfers, leaving in the queue those that name an id
+   * or account of a batch in flight — so the batches of this process never wait for each other's row locks (a lane
+   * would sit on its connection until the other commits), and the same id is decided once, after the first commit.
+   * A request left waiting also holds back later ones naming its ids or accounts, so nothing overtakes it.
+   */
   private take(share: number): Queued[] {
     const limit = Math.min(share, MAX_BATCH_TRANSFERS);
     const batch: Queued[] = [];
     const rest: Queued[] = [];
+    const heldBack = new Set<string>();
+    const waits = (key: string): boolean => this.inFlightKeys.has(key) || heldBack.has(key);
     let total = 0;
     let full = false;
     for (const queued of this.queue) {
       if (full || (batch.length > 0 && total + queued.size > limit)) {
         full = true;
         rest.push(queued);
-      } else if (this.inFlightIds.size > 0 && queued.ids.some((id) => this.inFlightIds.has(id))) {
+      } else if ((this.inFlightKeys.size > 0 || heldBack.size > 0) && queued.keys.some(waits)) {
+        for (const key of queued.keys) heldBack.add(key);
         rest.push(queued);
       } else {
         batch.push(queued);
@@ -333,6 +344,9 @@ export class LedgerWriter implements BeforeApplicationShutdown {
         : [],
     );
     const digest = batchDigest(outcome.created);
+    const outbox = events(outcome, correlationsOf(batch, outcome)).map((item) =>
+      outboxRow('transaction', item),
+    );
     const link = await this.repository.write(
       db,
       {
@@ -342,7 +356,7 @@ export class LedgerWriter implements BeforeApplicationShutdown {
         })),
         history: history.rows,
         pendings: pendingWrites(outcome, now),
-        outbox: events(outcome, correlationsOf(batch, outcome)).map((item) => outboxRow('transaction', item)),
+        outbox,
         transfers: outcome.created,
         now,
         digest,
@@ -355,7 +369,8 @@ export class LedgerWriter implements BeforeApplicationShutdown {
       for (const audit of audits) await this.auditLog.append(manager, audit);
       await db.query('COMMIT');
     }
-    this.messaging.outboxRelay?.nudge();
+    // Committed: the events leave now, from memory; the relay is the fallback (LEDGER_OUTBOX_FALLBACK_DELAY_MS).
+    this.messaging.outboxRelay?.publishCommitted(outbox);
     // The database computed the link's hash (under the chain lock, with no round trip); it must be linkHash's.
     // `ledger-verify` would name this link; say so at once.
     const expected = linkHash({ sequence: link.sequence, createdAt: now, digest, prevHash: link.prevHash });
@@ -377,8 +392,8 @@ function inTransaction(db: LedgerConnection): EntityManager {
   } as unknown as EntityManager;
 }
 
-/** Every id a request names, as given: what keeps a request out of a batch while another batch holds its id. */
-function idsOf(request: WriteRequest): string[] {
+/** Every id a request names, as given: what keeps a request out of a batch while another batch holds one. */
+function keysOf(request: WriteRequest): string[] {
   const ids: string[] = [];
   const add = (id: unknown): void => {
     if (typeof id === 'string') ids.push(id.toLowerCase());
@@ -387,6 +402,8 @@ function idsOf(request: WriteRequest): string[] {
     for (const transfer of request.transfers) {
       add(transfer.id);
       add(transfer.pendingId);
+      add(transfer.debitAccountId);
+      add(transfer.creditAccountId);
     }
   } else {
     for (const expiration of request.expirations) {
