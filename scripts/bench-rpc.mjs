@@ -18,6 +18,7 @@ import { httpGetter } from './bench/http-client.mjs';
 import { deleteStackTopology } from './lib/broker-cleanup.mjs';
 import { dropDatabasesWithPrefix } from './lib/drop-databases.mjs';
 import { prepareBenchmark } from './lib/bench-setup.mjs';
+import { cpuPerCall } from './bench/process-cpu.mjs';
 
 await prepareBenchmark();
 const { Messaging } = await import('@kasho/messaging');
@@ -33,6 +34,7 @@ const runId = randomBytes(3).toString('hex');
 const namespace = `bench.${runId}.`;
 const rows = [];
 const results = {};
+const cpuRows = [];
 const record = (label, concurrency, result, reference) => {
   results[`${label}@${concurrency}`] = result;
   rows.push(formatRow(label, concurrency, result, reference));
@@ -106,6 +108,23 @@ try {
     record('HTTP /status/auth on plain Nest-on-Fastify (reference)', concurrency, nest);
     record('HTTP /v1/status/auth via the gateway', concurrency, full, nest);
   }
+  // CPU per request by process (from /proc), the same 4,000 requests each way: what the gateway's own work costs,
+  // beside what plain NestJS-on-Fastify costs for the same call, whatever else the machine is doing.
+  const pid = (name) => stack.children.find((entry) => entry.name === name).child.pid;
+  for (const [label, url, ownPid] of [
+    ['plain Nest-on-Fastify', `http://127.0.0.1:${plainPort}/status/auth`, plain.pid],
+    ['gateway', `${gateway}/v1/status/auth`, pid('gateway')],
+  ]) {
+    const cpu = await cpuPerCall(
+      httpGetter(url, 16),
+      { count: 4000, concurrency: 16 },
+      {
+        http: ownPid,
+        auth: pid('auth'),
+      },
+    );
+    cpuRows.push(`| ${label} | ${cpu.http.toFixed(0)} | ${cpu.auth.toFixed(0)} |`);
+  }
 } finally {
   plain.kill('SIGTERM');
   await stack.stop();
@@ -128,6 +147,10 @@ for (const c of concurrencies) {
     `  c=${c}: gateway adds ${gatewayAdds.toFixed(3)} ms; NestJS-on-Fastify's own ${nestAdds.toFixed(3)} ms`,
   );
 }
+console.log('\nCPU per request at concurrency 16 (µs, from /proc; 4,000 requests each):');
+console.log('\n| HTTP process | its CPU µs per request | auth service CPU µs per request |');
+console.log('|---|---|---|');
+for (const row of cpuRows) console.log(row);
 process.exit(0);
 
 /** Plain NestJS-on-Fastify with the same RPC, as its own process like the gateway; resolves once it listens. */

@@ -99,7 +99,11 @@ export async function startServices({
     const env = serviceEnvironment(name, base);
     const child = spawn(
       process.execPath,
-      ['--enable-source-maps', entries[name] ?? path.join(repoRoot, `services/${name}/dist/main.js`)],
+      [
+        '--enable-source-maps',
+        ...profileArgs(name, base),
+        entries[name] ?? path.join(repoRoot, `services/${name}/dist/main.js`),
+      ],
       {
         cwd: repoRoot,
         env,
@@ -142,4 +146,14 @@ export async function startServices({
     throw error;
   }
   return { children, stop, crashed };
+}
+
+/**
+ * KASHO_CPU_PROFILE=gateway,auth writes a V8 CPU profile of those services when they exit (into
+ * KASHO_CPU_PROFILE_DIR, default /tmp/kasho-profiles): Node refuses --cpu-prof in NODE_OPTIONS.
+ */
+function profileArgs(name, base) {
+  const wanted = (base.KASHO_CPU_PROFILE ?? '').split(',').map((item) => item.trim());
+  if (!wanted.includes(name)) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${base.KASHO_CPU_PROFILE_DIR ?? '/tmp/kasho-profiles'}`];
 }

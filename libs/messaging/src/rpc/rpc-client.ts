@@ -17,7 +17,14 @@ import type { AmqpConnectionManager } from '../connection/connection-manager';
 import type { ManagedChannel } from '../connection/managed-channel';
 import type { ResolvedMessagingOptions } from '../messaging-options';
 import type { TopologyNames } from '../topology/topology';
-import { decodeReply, DIRECT_REPLY_TO, encodeJson, JSON_CONTENT_TYPE, packCallId } from './rpc-wire';
+import {
+  decodeReply,
+  DIRECT_REPLY_TO,
+  encodeJson,
+  isPackableTraceparent,
+  JSON_CONTENT_TYPE,
+  packCallId,
+} from './rpc-wire';
 
 export interface RpcCallOptions {
   /** The deadline of this call; default `rpcTimeoutMs`. The request expires in the queue at the same moment. */
@@ -151,11 +158,18 @@ export class RpcClient {
     const remaining = Math.max(1, Math.round(timeoutMs - (performance.now() - started)));
     const callId = this.idPrefix + (this.sequence += 1).toString(36);
     const correlationId = resolveCorrelationId(options.correlationId);
-    const packed = packCallId(callId, correlationId);
-    const id = packed ?? callId;
     const span = this.tracer.startSpan(route.spanName, route.spanOptions);
+    const traceCarrier = injectTraceContext({}, trace.setSpan(context.active(), span));
+    const traceKeys = Object.keys(traceCarrier);
+    // A lone traceparent rides in the correlation-id property with the correlation id: no headers table.
+    const lone =
+      traceKeys.length === 1 && isPackableTraceparent(traceCarrier.traceparent)
+        ? traceCarrier.traceparent
+        : undefined;
+    const packed = packCallId(callId, correlationId, lone);
+    const id = packed ?? callId;
     const headers: AmqpHeaders = packed ? {} : { [CORRELATION_ID_HEADER]: correlationId };
-    injectTraceContext(headers, trace.setSpan(context.active(), span));
+    if (!packed || lone === undefined) Object.assign(headers, traceCarrier);
     const hasHeaders = Object.keys(headers).length > 0;
 
     return new Promise<Response>((resolve, reject) => {

@@ -17,7 +17,7 @@ import type { ManagedChannel } from '../connection/managed-channel';
 import type { ResolvedMessagingOptions } from '../messaging-options';
 import { declareRpcQueue, type TopologyNames, type TopologyRegistry } from '../topology/topology';
 import { AckBatcher } from './ack-batcher';
-import { encodeJson, JSON_CONTENT_TYPE, replyForError, unpackCorrelationId, type RpcReply } from './rpc-wire';
+import { encodeJson, JSON_CONTENT_TYPE, replyForError, unpackCallId, type RpcReply } from './rpc-wire';
 import type { MessagingLogger } from '../common/messaging-logger';
 
 export interface RpcHandlerContext {
@@ -174,9 +174,9 @@ export class RpcServer {
       replyTo?: string;
       correlationId?: string;
     };
-    const correlationId =
-      unpackCorrelationId(callId) ?? headerString(headers, CORRELATION_ID_HEADER) ?? uuidv7();
-    const parent = extractTraceContext(headers);
+    const packed = unpackCallId(callId);
+    const correlationId = packed.correlationId ?? headerString(headers, CORRELATION_ID_HEADER) ?? uuidv7();
+    const parent = extractTraceContext(packed.traceparent ? { traceparent: packed.traceparent } : headers);
     const span = this.tracer.startSpan(registered.spanName, registered.spanOptions, parent);
 
     let reply: RpcReply;

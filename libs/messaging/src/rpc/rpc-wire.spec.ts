@@ -1,5 +1,12 @@
 import { DomainError, ErrorCode } from '@kasho/errors';
-import { decodeReply, encodeJson, packCallId, replyForError, unpackCorrelationId } from './rpc-wire';
+import {
+  decodeReply,
+  encodeJson,
+  isPackableTraceparent,
+  packCallId,
+  replyForError,
+  unpackCallId,
+} from './rpc-wire';
 
 function roundTrip(error: unknown): DomainError {
   const decoded = decodeReply(encodeJson(replyForError(error)));
@@ -9,15 +16,29 @@ function roundTrip(error: unknown): DomainError {
 
 describe('RPC wire format', () => {
   it('packs the correlation id beside the call id, and only when it fits', () => {
-    const packed = packCallId('k3x.1a', 'req-42 from gateway');
-    expect(packed).toBe('k3x.1a req-42 from gateway');
-    expect(unpackCorrelationId(packed)).toBe('req-42 from gateway');
-    expect(packCallId('k3x.1a', 'x'.repeat(201))).toBeUndefined();
+    const packed = packCallId('k3x.1a', 'req-42');
+    expect(packed).toBe('k3x.1a req-42');
+    expect(unpackCallId(packed)).toEqual({ correlationId: 'req-42' });
+    expect(packCallId('k3x.1a', 'x'.repeat(151))).toBeUndefined();
     expect(packCallId('k3x.1a', 'café')).toBeUndefined();
-    expect(packCallId('k3x.1a', ' leading space')).toBeUndefined();
-    expect(unpackCorrelationId('k3x.1a')).toBeUndefined();
-    expect(unpackCorrelationId('k3x.1a ')).toBeUndefined();
-    expect(unpackCorrelationId(undefined)).toBeUndefined();
+    expect(packCallId('k3x.1a', 'req-42 from gateway')).toBeUndefined();
+    expect(unpackCallId('k3x.1a')).toEqual({});
+    expect(unpackCallId('k3x.1a ')).toEqual({});
+    expect(unpackCallId(undefined)).toEqual({});
+  });
+
+  it('packs a lone W3C traceparent as a third field, within the 255 bytes of the property', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const correlationId = 'c'.repeat(150);
+    const packed = packCallId('k3x.1a', correlationId, traceparent)!;
+    expect(unpackCallId(packed)).toEqual({ correlationId, traceparent });
+    expect(Buffer.byteLength(packed)).toBeLessThanOrEqual(255);
+    expect(isPackableTraceparent(traceparent)).toBe(true);
+    // Not a traceparent: left out of the property (it travels in the headers), never half-parsed.
+    expect(isPackableTraceparent('00-xyz')).toBe(false);
+    expect(packCallId('k3x.1a', 'req-42', '00-xyz')).toBe('k3x.1a req-42');
+    expect(unpackCallId('k3x.1a req-42 00-xyz')).toEqual({});
+    expect(unpackCallId(`k3x.1a req-42 ${traceparent} more`)).toEqual({});
   });
 
   it('carries a DomainError across with the same code, detail, field errors and retryability', () => {

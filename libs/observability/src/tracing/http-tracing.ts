@@ -20,8 +20,10 @@ const serverSpans = new WeakMap<HookRequest, Span>();
  * Call on the root Fastify instance before the app listens, and after `startTracing`.
  */
 export function registerHttpTracing(fastify: HttpHookHost): void {
+  // Once, not per request (a lookup in the provider's tracer registry each time); the API's proxy tracer follows
+  // whichever provider `startTracing` registers.
+  const tracer = trace.getTracer(TRACER_NAME);
   fastify.addHook('onRequest', (request, _reply, done) => {
-    const tracer = trace.getTracer(TRACER_NAME);
     const parent = extractTraceContext(request.headers);
     const route = request.routeOptions.url;
     const span = tracer.startSpan(
