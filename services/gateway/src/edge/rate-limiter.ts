@@ -87,11 +87,21 @@ export class RateLimiter implements OnModuleDestroy {
     if (!(GCRA_COMMAND in redis)) redis.defineCommand(GCRA_COMMAND, { numberOfKeys: 1, lua: GCRA_SCRIPT });
   }
 
+  /**
+   * Spends one request of `scope:subject`'s budget from this replica's local slice, synchronously; undefined when
+   * there is none and only `consume` (Redis) can decide. The hot path of a client well within its budget: no
+   * promise, no Redis.
+   */
+  consumeLocally(scope: string, subject: string, limit: number): RateLimitDecision | undefined {
+    const local = this.local.take(`${scope}:${subject}`, limit);
+    return local ? { allowed: true, limit, ...local, retryAfterSeconds: 0 } : undefined;
+  }
+
   /** Spends one request of `scope:subject`'s budget of `limit` per minute. */
   async consume(scope: string, subject: string, limit: number): Promise<RateLimitDecision | undefined> {
+    const locally = this.consumeLocally(scope, subject, limit);
+    if (locally) return locally;
     const key = `${scope}:${subject}`;
-    const local = this.local.take(key, limit);
-    if (local) return { allowed: true, limit, ...local, retryAfterSeconds: 0 };
     const owed = this.local.claimOwed(key);
     let reply: [number, number, number, number];
     try {
