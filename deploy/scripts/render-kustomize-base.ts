@@ -8,7 +8,8 @@ import { loadChartValues } from '../src/chart-values.ts';
 import { kustomizeDir } from '../src/paths.ts';
 import { renderKustomize } from '../src/render/kustomize-base.ts';
 
-const HEADER = '# Generated from deploy/k8s/kasho/values.yaml by deploy/scripts/render-kustomize-base.ts: do not edit.\n';
+const HEADER =
+  '# Generated from deploy/k8s/kasho/values.yaml by deploy/scripts/render-kustomize-base.ts: do not edit.\n';
 
 for (const [name, { files, kustomization }] of Object.entries(renderKustomize(loadChartValues()))) {
   const dir = path.join(kustomizeDir, name);

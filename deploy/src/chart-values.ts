@@ -76,5 +76,7 @@ export function loadChartValues(file = path.join(chartDir, 'values.yaml')): Char
 
 /** Services with a database of their own: each gets a migration Job. */
 export function servicesWithDatabase(values: ChartValues): string[] {
-  return Object.keys(values.services).filter((name) => values.services[name].dependencies.includes('postgres'));
+  return Object.keys(values.services).filter((name) =>
+    values.services[name].dependencies.includes('postgres'),
+  );
 }

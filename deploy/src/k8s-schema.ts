@@ -33,7 +33,8 @@ const customResources: Record<string, Check> = {
     const endpoints = field(manifest.spec, 'endpoints');
     const problems: string[] = [];
     if (!isObject(field(manifest.spec, 'selector'))) problems.push('spec.selector is required');
-    if (!Array.isArray(endpoints) || endpoints.length === 0) problems.push('spec.endpoints must list endpoints');
+    if (!Array.isArray(endpoints) || endpoints.length === 0)
+      problems.push('spec.endpoints must list endpoints');
     else if (endpoints.some((endpoint) => typeof field(endpoint, 'port') !== 'string'))
       problems.push('every endpoint names a port');
     return problems;
@@ -58,7 +59,11 @@ const customResources: Record<string, Check> = {
       problems.push('spec.secretStoreRef.kind must be SecretStore or ClusterSecretStore');
     const data = field(manifest.spec, 'data');
     if (!Array.isArray(data) || data.length === 0) problems.push('spec.data must list keys');
-    else if (data.some((entry) => typeof field(entry, 'secretKey') !== 'string' || !isObject(field(entry, 'remoteRef'))))
+    else if (
+      data.some(
+        (entry) => typeof field(entry, 'secretKey') !== 'string' || !isObject(field(entry, 'remoteRef')),
+      )
+    )
       problems.push('every spec.data entry needs secretKey and remoteRef');
     return problems;
   },
@@ -67,7 +72,8 @@ const customResources: Record<string, Check> = {
 /** Problems with one manifest against its API schema; empty when valid. An unknown apiVersion/kind is a problem. */
 export async function schemaProblems(manifest: Manifest): Promise<string[]> {
   const id = `${manifest.apiVersion}/${manifest.kind}`;
-  if (typeof manifest.metadata?.name !== 'string' || manifest.metadata.name === '') return [`${id}: metadata.name is required`];
+  if (typeof manifest.metadata?.name !== 'string' || manifest.metadata.name === '')
+    return [`${id}: metadata.name is required`];
   const custom = customResources[id];
   if (custom) return custom(manifest).map((problem) => `${id} ${manifest.metadata.name}: ${problem}`);
   const model = await builtInModel(manifest);

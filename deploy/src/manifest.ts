@@ -20,7 +20,11 @@ export function objectName(service: string): string {
 
 /** The labels every object of one service carries; `selectorLabels` is the immutable subset selectors use. */
 export function serviceLabels(service: string, component = 'service'): Record<string, string> {
-  return { ...selectorLabels(service), 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/component': component };
+  return {
+    ...selectorLabels(service),
+    'app.kubernetes.io/part-of': PART_OF,
+    'app.kubernetes.io/component': component,
+  };
 }
 
 export function selectorLabels(service: string): Record<string, string> {

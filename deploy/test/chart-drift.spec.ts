@@ -52,9 +52,17 @@ describe('chart ↔ kustomize drift', () => {
     const secrets = secretVariables();
     for (const service of serviceDirectories()) {
       const source = readFileSync(path.join(repoRoot, 'services', service, 'src/config.ts'), 'utf8');
-      const own = secrets.filter((name) => !Object.values(urlOf).includes(name as never) && source.includes(name));
-      const expected = [...serviceDependencies(service).map((dependency) => urlOf[dependency]), ...own].sort();
-      expect({ service, keys: [...values.services[service].secretKeys].sort() }).toEqual({ service, keys: expected });
+      const own = secrets.filter(
+        (name) => !Object.values(urlOf).includes(name as never) && source.includes(name),
+      );
+      const expected = [
+        ...serviceDependencies(service).map((dependency) => urlOf[dependency]),
+        ...own,
+      ].sort();
+      expect({ service, keys: [...values.services[service].secretKeys].sort() }).toEqual({
+        service,
+        keys: expected,
+      });
     }
   });
 
@@ -63,8 +71,15 @@ describe('chart ↔ kustomize drift', () => {
       .filter((file) => file.endsWith('.yaml'))
       .map((file) => readFileSync(path.join(chartDir, 'templates', file), 'utf8'))
       .join('\n');
-    const kinds = new Set(Object.values(rendered).flatMap((dir) => Object.values(dir.files).flat().map((m) => m.kind)));
-    for (const kind of kinds) expect({ kind, templated: templates.includes(`kind: ${kind}`) }).toEqual({ kind, templated: true });
+    const kinds = new Set(
+      Object.values(rendered).flatMap((dir) =>
+        Object.values(dir.files)
+          .flat()
+          .map((m) => m.kind),
+      ),
+    );
+    for (const kind of kinds)
+      expect({ kind, templated: templates.includes(`kind: ${kind}`) }).toEqual({ kind, templated: true });
     const readsOfValues = [
       '.Values.probes.startup',
       '.Values.probes.liveness',
@@ -83,25 +98,33 @@ describe('chart ↔ kustomize drift', () => {
       'helm.sh/hook: pre-install,pre-upgrade',
       '.Files.Get "files/alerts.yaml"',
     ];
-    for (const read of readsOfValues) expect({ read, present: templates.includes(read) }).toEqual({ read, present: true });
+    for (const read of readsOfValues)
+      expect({ read, present: templates.includes(read) }).toEqual({ read, present: true });
   });
 
   itWith('helm')('helm template renders what the kustomize base holds', () => {
     const output = run('helm', ['template', 'kasho', chartDir, '--set', 'externalSecrets.enabled=true']);
     expect(output.stderr).not.toMatch(/error/i);
     const withoutHooks = (manifest: Manifest): Manifest => {
+      const { annotations: all = {}, ...metadata } = manifest.metadata;
       const annotations = Object.fromEntries(
-        Object.entries(manifest.metadata.annotations ?? {}).filter(([name]) => !name.startsWith('helm.sh/')),
+        Object.entries(all).filter(([name]) => !name.startsWith('helm.sh/')),
       );
-      const metadata = { ...manifest.metadata, annotations };
-      if (Object.keys(annotations).length === 0) delete metadata.annotations;
-      return { ...manifest, metadata };
+      return {
+        ...manifest,
+        metadata: Object.keys(annotations).length > 0 ? { ...metadata, annotations } : metadata,
+      };
     };
     const fromHelm = new Map(parseManifests(output.stdout).map((m) => [key(m), withoutHooks(m)]));
     const fromKustomize = new Map(
-      Object.values(rendered).flatMap((dir) => Object.values(dir.files).flat().map((m) => [key(m), m] as const)),
+      Object.values(rendered).flatMap((dir) =>
+        Object.values(dir.files)
+          .flat()
+          .map((m) => [key(m), m] as const),
+      ),
     );
     expect([...fromHelm.keys()].sort()).toEqual([...fromKustomize.keys()].sort());
-    for (const [name, manifest] of fromKustomize) expect({ name, manifest: fromHelm.get(name) }).toEqual({ name, manifest });
+    for (const [name, manifest] of fromKustomize)
+      expect({ name, manifest: fromHelm.get(name) }).toEqual({ name, manifest });
   });
 });

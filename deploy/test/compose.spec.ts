@@ -41,9 +41,13 @@ describe('docker-compose.yml', () => {
   });
 
   it('health-checks every service that others wait for, and every Kasho service', () => {
-    const awaited = new Set(Object.values(services).flatMap((service) => Object.keys(service.depends_on ?? {})));
+    const awaited = new Set(
+      Object.values(services).flatMap((service) => Object.keys(service.depends_on ?? {})),
+    );
     const conditionsOnHealth = Object.values(services).flatMap((service) =>
-      Object.entries(service.depends_on ?? {}).filter(([, dependency]) => dependency.condition === 'service_healthy'),
+      Object.entries(service.depends_on ?? {}).filter(
+        ([, dependency]) => dependency.condition === 'service_healthy',
+      ),
     );
     const needHealth = new Set([...kashoServices, ...conditionsOnHealth.map(([name]) => name)]);
     expect(awaited.size).toBeGreaterThan(0);
@@ -59,8 +63,10 @@ describe('docker-compose.yml', () => {
         condition: 'service_healthy',
       });
     }
-    for (const [other, { condition }] of Object.entries(dependsOn))
-      expect({ other, condition }).toEqual({ other, condition: expect.stringMatching(/^service_(healthy|started)$/) });
+    const unconditional = Object.entries(dependsOn)
+      .filter(([, { condition }]) => !['service_healthy', 'service_started'].includes(condition))
+      .map(([other]) => other);
+    expect(unconditional).toEqual([]);
     const url = services[name].environment?.DATABASE_URL;
     if (serviceDependencies(name).includes('postgres')) {
       expect(url).toBe(`postgres://kasho_${name}@postgres:5432/kasho_${name}`);
@@ -71,13 +77,16 @@ describe('docker-compose.yml', () => {
 
   it('starts the gateway after every backend service is healthy', () => {
     const backends = serviceDirectories().filter((name) => name !== 'gateway');
-    for (const backend of backends) expect(services.gateway.depends_on?.[backend]?.condition).toBe('service_healthy');
+    for (const backend of backends)
+      expect(services.gateway.depends_on?.[backend]?.condition).toBe('service_healthy');
   });
 
   it('creates a database and an owning user for each service with a database', () => {
     const script = readFileSync(path.join(repoRoot, 'deploy/compose/postgres/init-databases.sh'), 'utf8');
     const listed = /for service in ([a-z ]+); do/.exec(script)?.[1].split(' ').sort();
-    expect(listed).toEqual(serviceDirectories().filter((name) => serviceDependencies(name).includes('postgres')));
+    expect(listed).toEqual(
+      serviceDirectories().filter((name) => serviceDependencies(name).includes('postgres')),
+    );
     expect(script).toMatch(/CREATE DATABASE kasho_\$\{service\} OWNER kasho_\$\{service\}/);
     expect(services.postgres.volumes).toContain(
       './deploy/compose/postgres/init-databases.sh:/docker-entrypoint-initdb.d/init-databases.sh:ro',
@@ -88,19 +97,26 @@ describe('docker-compose.yml', () => {
     const known = knownVariables();
     for (const name of kashoServices) {
       const variables = Object.keys(services[name].environment ?? {});
-      expect({ name, unknown: variables.filter((variable) => !known.has(variable)) }).toEqual({ name, unknown: [] });
+      expect({ name, unknown: variables.filter((variable) => !known.has(variable)) }).toEqual({
+        name,
+        unknown: [],
+      });
       for (const [variable, value] of Object.entries(services[name].environment ?? {})) {
         const credentials = /:\/\/([^/@]+)@/.exec(value ?? '')?.[1];
-        if (credentials?.includes(':')) expect({ variable, credentials }).toEqual({ variable, credentials: 'guest:guest' });
+        if (credentials?.includes(':'))
+          expect({ variable, credentials }).toEqual({ variable, credentials: 'guest:guest' });
       }
     }
   });
 
   it('pins every image and publishes ports on loopback only', () => {
-    for (const [name, service] of Object.entries(services)) {
-      if (service.image) expect({ name, image: service.image }).toEqual({ name, image: expect.stringMatching(/:(?!latest$)[\w.-]+$/) });
-      for (const port of service.ports ?? []) expect({ name, port }).toEqual({ name, port: expect.stringMatching(/^127\.0\.0\.1:/) });
-    }
+    const unpinned = Object.entries(services)
+      .filter(([, service]) => service.image && !/:(?!latest$)[\w.-]+$/.test(service.image))
+      .map(([name]) => name);
+    expect(unpinned).toEqual([]);
+    const published = Object.values(services).flatMap((service) => service.ports ?? []);
+    expect(published.length).toBeGreaterThan(0);
+    expect(published.filter((port) => !port.startsWith('127.0.0.1:'))).toEqual([]);
   });
 
   it('runs Kasho containers with a read-only root filesystem and no capabilities', () => {
@@ -116,7 +132,10 @@ describe('docker-compose.yml', () => {
   it('lets Prometheus scrape every service and load the production alerts', () => {
     const config = parse(readFileSync(path.join(repoRoot, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
       rule_files: string[];
-      scrape_configs: { job_name: string; static_configs: { targets: string[]; labels?: Record<string, string> }[] }[];
+      scrape_configs: {
+        job_name: string;
+        static_configs: { targets: string[]; labels?: Record<string, string> }[];
+      }[];
     };
     const kasho = config.scrape_configs.find((job) => job.job_name === 'kasho');
     const targets = kasho?.static_configs.flatMap((group) => group.targets) ?? [];
@@ -124,7 +143,9 @@ describe('docker-compose.yml', () => {
     for (const group of kasho?.static_configs ?? [])
       expect(group.labels?.service).toBe(`kasho-${group.targets[0].split(':')[0]}`);
     expect(config.rule_files).toEqual(['/etc/prometheus/rules/alerts.yaml']);
-    expect(services.prometheus.volumes).toContain('./deploy/k8s/kasho/files/alerts.yaml:/etc/prometheus/rules/alerts.yaml:ro');
+    expect(services.prometheus.volumes).toContain(
+      './deploy/k8s/kasho/files/alerts.yaml:/etc/prometheus/rules/alerts.yaml:ro',
+    );
     expect(services.grafana.volumes).toEqual([
       './deploy/grafana/provisioning:/etc/grafana/provisioning:ro',
       './deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro',

@@ -23,7 +23,11 @@ describe('kustomize builds validate against the Kubernetes API schemas', () => {
       spec: { selector: { matchLabels: { a: 'b' } }, template: { spec: { containers: [{ image: 'x:1' }] } } },
     };
     const unknown: Manifest = { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g' } };
-    const monitor: Manifest = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'm' } };
+    const monitor: Manifest = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: 'm' },
+    };
     const { problems } = validateManifests([broken, unknown, monitor]);
     expect(problems).toEqual([
       expect.stringMatching(/^apps\/v1\/Deployment broken: .*name/),

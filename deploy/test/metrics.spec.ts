@@ -24,15 +24,22 @@ const dashboards = (): Dashboard[] =>
     .filter((file) => file.endsWith('.json'))
     .map((file) => JSON.parse(readFileSync(path.join(dashboardsDir, file), 'utf8')) as Dashboard);
 
-const alertExpressions = () => loadAlertGroups().groups.flatMap((group) => group.rules.map((rule) => rule.expr));
+const alertExpressions = () =>
+  loadAlertGroups().groups.flatMap((group) => group.rules.map((rule) => rule.expr));
 const dashboardExpressions = () =>
-  dashboards().flatMap((dashboard) => dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr)));
+  dashboards().flatMap((dashboard) =>
+    dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr)),
+  );
 
 describe('metrics watched by alerts and dashboards', () => {
   const exported = exportedMetrics();
 
   it('finds the services’ metrics in the sources (guards the checks below)', () => {
-    for (const name of ['kasho_http_request_duration_seconds', 'kasho_outbox_lag_seconds', 'kasho_ledger_batch_transfers'])
+    for (const name of [
+      'kasho_http_request_duration_seconds',
+      'kasho_outbox_lag_seconds',
+      'kasho_ledger_batch_transfers',
+    ])
       expect(exported).toContain(name);
   });
 
@@ -40,7 +47,9 @@ describe('metrics watched by alerts and dashboards', () => {
     ['alerts', alertExpressions],
     ['dashboards', dashboardExpressions],
   ])('%s use only exported Kasho metrics (or awaited ones)', (_, expressions) => {
-    const used = expressions().flatMap(metricsIn).filter((name) => name.startsWith('kasho_'));
+    const used = expressions()
+      .flatMap(metricsIn)
+      .filter((name) => name.startsWith('kasho_'));
     expect(used.length).toBeGreaterThan(0);
     expect(used.filter((name) => !exported.has(name) && !AWAITED.has(name))).toEqual([]);
   });
@@ -56,7 +65,9 @@ describe('metrics watched by alerts and dashboards', () => {
       'KashoHighErrorRate',
       'KashoHighP99Latency',
     ]);
-    expect(alerts.find((rule) => rule.alert === 'KashoHighP99Latency')?.expr).toMatch(/histogram_quantile\(0\.99,/);
+    expect(alerts.find((rule) => rule.alert === 'KashoHighP99Latency')?.expr).toMatch(
+      /histogram_quantile\(0\.99,/,
+    );
     expect(byMetric('kasho_outbox_lag_seconds')).toHaveLength(1);
     expect(byMetric('kasho_parking_lot_messages')).toHaveLength(1);
     expect(byMetric('kasho_ledger_reconciliation_imbalance_minor_units')).toHaveLength(1);
@@ -66,23 +77,36 @@ describe('metrics watched by alerts and dashboards', () => {
 
 describe('Grafana dashboards', () => {
   it('are provisioned from a folder Grafana reads, with unique uids and the compose data source', () => {
-    const provider = readFileSync(path.join(deployRoot, 'grafana/provisioning/dashboards/kasho.yaml'), 'utf8');
+    const provider = readFileSync(
+      path.join(deployRoot, 'grafana/provisioning/dashboards/kasho.yaml'),
+      'utf8',
+    );
     expect(provider).toContain('path: /var/lib/grafana/dashboards');
-    const datasource = readFileSync(path.join(deployRoot, 'grafana/provisioning/datasources/prometheus.yaml'), 'utf8');
+    const datasource = readFileSync(
+      path.join(deployRoot, 'grafana/provisioning/datasources/prometheus.yaml'),
+      'utf8',
+    );
     expect(datasource).toMatch(/uid: prometheus/);
     const uids = dashboards().map((dashboard) => dashboard.uid);
     expect(new Set(uids).size).toBe(uids.length);
     for (const panel of dashboards().flatMap((dashboard) => dashboard.panels)) {
-      expect({ panel: panel.title, datasource: panel.datasource.uid }).toEqual({ panel: panel.title, datasource: 'prometheus' });
+      expect({ panel: panel.title, datasource: panel.datasource.uid }).toEqual({
+        panel: panel.title,
+        datasource: 'prometheus',
+      });
       expect(panel.targets.length).toBeGreaterThan(0);
     }
   });
 
   it('show what the issue asks for', () => {
     const panels = dashboards().flatMap((dashboard) =>
-      dashboard.panels.map((panel) => ({ title: panel.title, metrics: panel.targets.flatMap((t) => metricsIn(t.expr)) })),
+      dashboard.panels.map((panel) => ({
+        title: panel.title,
+        metrics: panel.targets.flatMap((t) => metricsIn(t.expr)),
+      })),
     );
-    const watching = (metric: string) => panels.filter((panel) => panel.metrics.includes(metric)).map((p) => p.title);
+    const watching = (metric: string) =>
+      panels.filter((panel) => panel.metrics.includes(metric)).map((p) => p.title);
     expect(watching('kasho_http_request_duration_seconds')).toEqual(
       expect.arrayContaining(['HTTP requests per second', 'HTTP 5xx share', 'HTTP latency p50 / p99']),
     );

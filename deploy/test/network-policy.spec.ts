@@ -46,25 +46,34 @@ describeBuilt('NetworkPolicies (overlays/production) [needs kubectl]', () => {
       ),
     ].map((owner) => ({ owner: owner.metadata.name, labels: owner.spec.template.metadata.labels }));
     expect(podLabels.length).toBe(serviceDirectories().length * 2 - 1);
-    const specific = policies().filter((policy) => Object.keys(policy.spec?.podSelector?.matchLabels ?? {}).length > 0);
+    const specific = policies().filter(
+      (policy) => Object.keys(policy.spec?.podSelector?.matchLabels ?? {}).length > 0,
+    );
     const unselected = podLabels
-      .filter(({ labels }) => !specific.some((policy) => matches(policy.spec?.podSelector?.matchLabels, labels)))
+      .filter(
+        ({ labels }) => !specific.some((policy) => matches(policy.spec?.podSelector?.matchLabels, labels)),
+      )
       .map(({ owner }) => owner);
     expect(unselected).toEqual([]);
   });
 
-  it.each(serviceDirectories())('lets %s reach only DNS, the trace collector and its own dependencies', (service) => {
-    const policy = policies().find((candidate) => candidate.metadata.name === `kasho-${service}`);
-    const egress = policy?.spec?.egress ?? [];
-    const toVpc = egress.filter((rule) => rule.to?.some((peer) => peer.ipBlock));
-    const expected = serviceDependencies(service)
-      .map((dependency) => ports[dependency])
-      .sort((a, b) => a - b);
-    expect(portsOf(toVpc)).toEqual(expected);
-    const inCluster = egress.filter((rule) => !rule.to?.some((peer) => peer.ipBlock));
-    expect(portsOf(inCluster)).toEqual([53, 53, values.networkPolicy.otelCollector.port].sort((a, b) => a - b));
-    expect(egress.every((rule) => (rule.to ?? []).length > 0 && (rule.ports ?? []).length > 0)).toBe(true);
-  });
+  it.each(serviceDirectories())(
+    'lets %s reach only DNS, the trace collector and its own dependencies',
+    (service) => {
+      const policy = policies().find((candidate) => candidate.metadata.name === `kasho-${service}`);
+      const egress = policy?.spec?.egress ?? [];
+      const toVpc = egress.filter((rule) => rule.to?.some((peer) => peer.ipBlock));
+      const expected = serviceDependencies(service)
+        .map((dependency) => ports[dependency])
+        .sort((a, b) => a - b);
+      expect(portsOf(toVpc)).toEqual(expected);
+      const inCluster = egress.filter((rule) => !rule.to?.some((peer) => peer.ipBlock));
+      expect(portsOf(inCluster)).toEqual(
+        [53, 53, values.networkPolicy.otelCollector.port].sort((a, b) => a - b),
+      );
+      expect(egress.every((rule) => (rule.to ?? []).length > 0 && (rule.ports ?? []).length > 0)).toBe(true);
+    },
+  );
 
   it('lets the ingress controller reach the gateway only, and Prometheus every service on its port', () => {
     const fromIngressController = policies()

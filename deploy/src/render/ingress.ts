@@ -7,7 +7,11 @@ export function gatewayIngress(values: ChartValues): Manifest[] {
   return publicServices.map((name) => ({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
-    metadata: { name: objectName(name), labels: serviceLabels(name), annotations: values.ingress.annotations },
+    metadata: {
+      name: objectName(name),
+      labels: serviceLabels(name),
+      annotations: values.ingress.annotations,
+    },
     spec: {
       ingressClassName: values.ingress.className,
       tls: [{ hosts: [values.ingress.host], secretName: values.ingress.tlsSecretName }],

@@ -14,7 +14,8 @@ export interface KustomizeDir {
 }
 
 function dir(files: Record<string, Manifest[]>, kind = 'Kustomization'): KustomizeDir {
-  const apiVersion = kind === 'Component' ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1';
+  const apiVersion =
+    kind === 'Component' ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1';
   return { files, kustomization: { apiVersion, kind, resources: Object.keys(files) } };
 }
 

@@ -45,7 +45,10 @@ export function migrationJob(values: ChartValues, service: string): Manifest {
               args: ['node', '/app/migrate.js', 'up'],
               env: [
                 { name: 'NODE_ENV', value: 'production' },
-                { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: objectName(service), key: 'DATABASE_URL' } } },
+                {
+                  name: 'DATABASE_URL',
+                  valueFrom: { secretKeyRef: { name: objectName(service), key: 'DATABASE_URL' } },
+                },
               ],
               resources: values.migrations.resources,
               securityContext: values.containerSecurityContext,
@@ -60,5 +63,8 @@ export function migrationJob(values: ChartValues, service: string): Manifest {
 }
 
 export function migrations(values: ChartValues): Manifest[] {
-  return [migrationServiceAccount(), ...servicesWithDatabase(values).map((name) => migrationJob(values, name))];
+  return [
+    migrationServiceAccount(),
+    ...servicesWithDatabase(values).map((name) => migrationJob(values, name)),
+  ];
 }

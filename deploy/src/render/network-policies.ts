@@ -32,7 +32,10 @@ function dnsEgress(values: ChartValues) {
 function dependencyEgress(values: ChartValues, dependencies: readonly Dependency[]) {
   return {
     to: [{ ipBlock: { cidr: values.networkPolicy.vpcCidr } }],
-    ports: dependencies.map((dependency) => ({ protocol: 'TCP', port: values.networkPolicy.ports[dependency] })),
+    ports: dependencies.map((dependency) => ({
+      protocol: 'TCP',
+      port: values.networkPolicy.ports[dependency],
+    })),
   };
 }
 
@@ -43,7 +46,12 @@ export function serviceNetworkPolicy(values: ChartValues, service: string): Mani
   const ingress = [
     { from: [namespaceSelector(monitoringNamespace)], ports: [{ protocol: 'TCP', port: containerPort }] },
     ...(settings.public
-      ? [{ from: [namespaceSelector(ingressControllerNamespace)], ports: [{ protocol: 'TCP', port: containerPort }] }]
+      ? [
+          {
+            from: [namespaceSelector(ingressControllerNamespace)],
+            ports: [{ protocol: 'TCP', port: containerPort }],
+          },
+        ]
       : []),
   ];
   return {
@@ -56,7 +64,10 @@ export function serviceNetworkPolicy(values: ChartValues, service: string): Mani
       ingress,
       egress: [
         dnsEgress(values),
-        { to: [namespaceSelector(otelCollector.namespace)], ports: [{ protocol: 'TCP', port: otelCollector.port }] },
+        {
+          to: [namespaceSelector(otelCollector.namespace)],
+          ports: [{ protocol: 'TCP', port: otelCollector.port }],
+        },
         dependencyEgress(values, settings.dependencies),
       ],
     },
@@ -70,7 +81,9 @@ export function migrationNetworkPolicy(values: ChartValues): Manifest {
     kind: 'NetworkPolicy',
     metadata: { name: 'kasho-migrate', labels: { 'app.kubernetes.io/part-of': 'kasho' } },
     spec: {
-      podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'kasho', 'app.kubernetes.io/component': 'migrate' } },
+      podSelector: {
+        matchLabels: { 'app.kubernetes.io/part-of': 'kasho', 'app.kubernetes.io/component': 'migrate' },
+      },
       policyTypes: ['Ingress', 'Egress'],
       egress: [dnsEgress(values), dependencyEgress(values, ['postgres'])],
     },

@@ -112,7 +112,10 @@ export function horizontalPodAutoscaler(service: string, settings: ServiceValues
       metrics: [
         {
           type: 'Resource',
-          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: targetCPUUtilizationPercentage } },
+          resource: {
+            name: 'cpu',
+            target: { type: 'Utilization', averageUtilization: targetCPUUtilizationPercentage },
+          },
         },
       ],
       // Scale up at once, down slowly: a payment burst should not meet pods that were just removed.

@@ -17,7 +17,8 @@ export const KUSTOMIZATIONS = [
 export function parseManifests(text: string): Manifest[] {
   return parseAllDocuments(text)
     .map((document) => {
-      if (document.errors.length > 0) throw new Error(document.errors.map((error) => error.message).join('; '));
+      if (document.errors.length > 0)
+        throw new Error(document.errors.map((error) => error.message).join('; '));
       return document.toJS() as Manifest | null;
     })
     .filter((manifest): manifest is Manifest => manifest !== null);

@@ -11,7 +11,8 @@ export function metricsIn(expression: string): string[] {
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return ['node_modules', 'dist', 'test'].includes(entry.name) ? [] : sourceFiles(full);
+    if (entry.isDirectory())
+      return ['node_modules', 'dist', 'test'].includes(entry.name) ? [] : sourceFiles(full);
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [full] : [];
   });
 }
@@ -19,8 +20,12 @@ function sourceFiles(dir: string): string[] {
 /** Every `kasho_*` metric name written as a string literal in the production sources of libs/ and services/. */
 export function exportedMetrics(): Set<string> {
   const names = new Set<string>();
-  for (const file of [...sourceFiles(path.join(repoRoot, 'libs')), ...sourceFiles(path.join(repoRoot, 'services'))]) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/['"`](kasho_[a-z0-9_]+)['"`]/g)) names.add(match[1]);
+  for (const file of [
+    ...sourceFiles(path.join(repoRoot, 'libs')),
+    ...sourceFiles(path.join(repoRoot, 'services')),
+  ]) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/['"`](kasho_[a-z0-9_]+)['"`]/g))
+      names.add(match[1]);
   }
   return names;
 }

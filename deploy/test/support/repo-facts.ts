@@ -37,7 +37,9 @@ export function secretVariables(): string[] {
   const names = new Set<string>();
   for (const file of files) {
     // The options object ends at the first "})" (a template literal's "${...}" may hold a "}" of its own).
-    for (const match of readFileSync(file, 'utf8').matchAll(/([A-Z][A-Z0-9_]+): envVar\.\w+\(\{((?:(?!\}\)).)*)\}\)/gs)) {
+    for (const match of readFileSync(file, 'utf8').matchAll(
+      /([A-Z][A-Z0-9_]+): envVar\.\w+\(\{((?:(?!\}\)).)*)\}\)/gs,
+    )) {
       if (/secret: true/.test(match[2])) names.add(match[1]);
     }
   }
@@ -52,7 +54,8 @@ export function knownVariables(): Set<string> {
   ];
   const names = new Set<string>();
   for (const file of files) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/\b([A-Z][A-Z0-9_]+): envVar\./g)) names.add(match[1]);
+    for (const match of readFileSync(file, 'utf8').matchAll(/\b([A-Z][A-Z0-9_]+): envVar\./g))
+      names.add(match[1]);
   }
   return names;
 }

@@ -27,20 +27,29 @@ export function terraformDirs(): string[] {
   const found: string[] = [];
   const walk = (dir: string) => {
     const entries = readdirSync(dir, { withFileTypes: true });
-    if (entries.some((entry) => entry.isFile() && entry.name.endsWith('.tf'))) found.push(path.relative(terraformRoot, dir));
-    for (const entry of entries) if (entry.isDirectory() && !entry.name.startsWith('.')) walk(path.join(dir, entry.name));
+    if (entries.some((entry) => entry.isFile() && entry.name.endsWith('.tf')))
+      found.push(path.relative(terraformRoot, dir));
+    for (const entry of entries)
+      if (entry.isDirectory() && !entry.name.startsWith('.')) walk(path.join(dir, entry.name));
   };
   walk(terraformRoot);
   return found.sort();
 }
 
-function merge<T>(target: Record<string, T>, source: Record<string, T> | undefined, combine: (a: T, b: T) => T) {
-  for (const [name, value] of Object.entries(source ?? {})) target[name] = name in target ? combine(target[name], value) : value;
+function merge<T>(
+  target: Record<string, T>,
+  source: Record<string, T> | undefined,
+  combine: (a: T, b: T) => T,
+) {
+  for (const [name, value] of Object.entries(source ?? {}))
+    target[name] = name in target ? combine(target[name], value) : value;
 }
 
 export async function loadTerraformDir(dir: string): Promise<TerraformDir> {
   const full = path.join(terraformRoot, dir);
-  const files = readdirSync(full).filter((file) => file.endsWith('.tf')).sort();
+  const files = readdirSync(full)
+    .filter((file) => file.endsWith('.tf'))
+    .sort();
   const result: TerraformDir = {
     dir,
     text: '',
@@ -92,7 +101,10 @@ export function registryProviders(dir: string): string[] {
 export function attributes(value: unknown, at = ''): [string, unknown][] {
   if (Array.isArray(value)) return value.flatMap((item, index) => attributes(item, `${at}[${index}]`));
   if (typeof value === 'object' && value !== null)
-    return Object.entries(value).flatMap(([key, inner]) => [[`${at}.${key}`, inner] as [string, unknown], ...attributes(inner, `${at}.${key}`)]);
+    return Object.entries(value).flatMap(([key, inner]) => [
+      [`${at}.${key}`, inner] as [string, unknown],
+      ...attributes(inner, `${at}.${key}`),
+    ]);
   return [];
 }
 

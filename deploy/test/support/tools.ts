@@ -12,7 +12,11 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunResult {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): RunResult {
   const result = spawnSync(command, args, {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },
@@ -28,11 +32,13 @@ export function run(command: string, args: readonly string[], options: { cwd?: s
  * a pass) on a machine without it.
  */
 export function itWith(binary: string): jest.It {
-  return hasBinary(binary) ? it : (Object.assign(
-    (name: string, fn?: jest.ProvidesCallback, timeout?: number) =>
-      it.skip(`${name} [skipped: ${binary} is not on the PATH]`, fn, timeout),
-    it,
-  ) as jest.It);
+  return hasBinary(binary)
+    ? it
+    : (Object.assign(
+        (name: string, fn?: jest.ProvidesCallback, timeout?: number) =>
+          it.skip(`${name} [skipped: ${binary} is not on the PATH]`, fn, timeout),
+        it,
+      ) as jest.It);
 }
 
 /** Runs one of deploy/scripts/*.ts on the repository's Node (its own type stripping, real ESM). */
