@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serviceDependencies, serviceDirectories } from './support/repo-facts.ts';
 import {
@@ -7,15 +5,14 @@ import {
   type Hcl,
   isExpression,
   loadTerraformDir,
-  registryProviders,
   type TerraformDir,
   terraformDirs,
   terraformRoot,
 } from './support/terraform.ts';
-import { hasBinary, itWith, run } from './support/tools.ts';
+import { encryptedWithKey, storageType } from './support/terraform-encryption.ts';
 
-// Terraform is never applied here (no cloud, no provider registry). It is formatted, validated where that needs no
-// registry provider, and checked structurally on the parsed HCL.
+// Structural checks on the parsed HCL (@cdktf/hcl2json) of every directory of terraform/: what `terraform
+// validate` would catch without providers, and the security rules the platform must keep.
 
 const dirs = terraformDirs();
 let parsed: Map<string, TerraformDir>;
@@ -35,66 +32,6 @@ const resourcesOf = (type: string) =>
 
 beforeAll(async () => {
   parsed = new Map(await Promise.all(dirs.map(async (dir) => [dir, await loadTerraformDir(dir)] as const)));
-});
-
-const terraformEnv = { TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1' };
-
-describe('terraform/ formatting and validation', () => {
-  it('has the modules and environment roots the platform needs', () => {
-    expect(dirs).toEqual(
-      expect.arrayContaining([
-        'bootstrap',
-        'environments/production',
-        'environments/staging',
-        ...[
-          'amazon-mq',
-          'eks',
-          'elasticache-redis',
-          'irsa',
-          'kasho-catalog',
-          'kms',
-          'network',
-          'opensearch',
-          'platform',
-          'rds-postgresql',
-          'secrets',
-        ].map((name) => `modules/${name}`),
-      ]),
-    );
-  });
-
-  itWith('terraform')('is formatted (terraform fmt -check -recursive)', () => {
-    const result = run('terraform', ['fmt', '-check', '-recursive', '-diff', terraformRoot], {
-      env: terraformEnv,
-    });
-    expect({ status: result.status, unformatted: result.stdout }).toEqual({ status: 0, unformatted: '' });
-  });
-
-  describe.each(dirs)('terraform validate %s', (dir) => {
-    const providers = registryProviders(dir);
-    const reason = !hasBinary('terraform')
-      ? 'terraform is not on the PATH'
-      : providers.length > 0
-        ? `needs registry providers (${providers.join(', ')}), unreachable here; the structural tests below cover it`
-        : undefined;
-    (reason ? it.skip : it)(
-      `terraform init -backend=false && terraform validate${reason ? ` [skipped: ${reason}]` : ''}`,
-      () => {
-        const dataDir = mkdtempSync(path.join(tmpdir(), 'kasho-tf-'));
-        const options = {
-          cwd: path.join(terraformRoot, dir),
-          env: { ...terraformEnv, TF_DATA_DIR: dataDir },
-        };
-        const init = run('terraform', ['init', '-backend=false', '-input=false', '-no-color'], options);
-        expect({ init: init.status, stderr: init.stderr }).toEqual({ init: 0, stderr: '' });
-        const validate = run('terraform', ['validate', '-no-color'], options);
-        expect({ status: validate.status, output: validate.stdout.trim() }).toEqual({
-          status: 0,
-          output: 'Success! The configuration is valid.',
-        });
-      },
-    );
-  });
 });
 
 describe('terraform/ references (what validate would catch, checked without providers)', () => {
@@ -157,75 +94,6 @@ describe('terraform/ structure', () => {
     );
     expect(undocumented).toEqual([]);
   });
-
-  // A KMS key given by reference (a variable, the kms module's output or a key resource), never a literal ARN.
-  const kmsReference =
-    /^\$\{(var\.[a-z_]*kms[a-z_]*|module\.kms\.[a-z_]+_key_arn|aws_kms_key\.[a-z_]+\.arn)\}$/;
-  const encryptedWithKey: Record<string, (body: Hcl, all: Map<string, TerraformDir>) => string[]> = {
-    aws_db_instance: (b) => [
-      ...(b.storage_encrypted === true ? [] : ['storage_encrypted']),
-      ...(kmsReference.test(String(b.kms_key_id)) ? [] : ['kms_key_id']),
-      ...(b.performance_insights_enabled !== true ||
-      kmsReference.test(String(b.performance_insights_kms_key_id))
-        ? []
-        : ['performance_insights_kms_key_id']),
-    ],
-    aws_elasticache_replication_group: (b) => [
-      ...(b.at_rest_encryption_enabled === true ? [] : ['at_rest_encryption_enabled']),
-      ...(b.transit_encryption_enabled === true ? [] : ['transit_encryption_enabled']),
-      ...(kmsReference.test(String(b.kms_key_id)) ? [] : ['kms_key_id']),
-      ...(isExpression(b.auth_token) ? [] : ['auth_token from a generated secret']),
-    ],
-    aws_opensearch_domain: (b) => {
-      const atRest = block(b.encrypt_at_rest as Hcl[]);
-      return [
-        ...(atRest.enabled === true && kmsReference.test(String(atRest.kms_key_id))
-          ? []
-          : ['encrypt_at_rest with the key']),
-        ...(block(b.node_to_node_encryption as Hcl[]).enabled === true ? [] : ['node_to_node_encryption']),
-        ...(block(b.domain_endpoint_options as Hcl[]).enforce_https === true ? [] : ['enforce_https']),
-      ];
-    },
-    aws_secretsmanager_secret: (b) => (kmsReference.test(String(b.kms_key_id)) ? [] : ['kms_key_id']),
-    aws_cloudwatch_log_group: (b) => (kmsReference.test(String(b.kms_key_id)) ? [] : ['kms_key_id']),
-    aws_eks_cluster: (b) => {
-      const encryption = block(b.encryption_config as Hcl[]);
-      const key = block(encryption.provider as Hcl[]).key_arn;
-      return (encryption.resources as string[] | undefined)?.includes('secrets') &&
-        kmsReference.test(String(key))
-        ? []
-        : ['encryption_config of secrets with the key'];
-    },
-    aws_dynamodb_table: (b) => {
-      const sse = block(b.server_side_encryption as Hcl[]);
-      return sse.enabled === true && kmsReference.test(String(sse.kms_key_arn))
-        ? []
-        : ['server_side_encryption with the key'];
-    },
-    aws_s3_bucket: (_, all) => {
-      const configs = [...all.values()].flatMap((dir) =>
-        Object.values(dir.resources.aws_s3_bucket_server_side_encryption_configuration ?? {}).map((bodies) =>
-          block(bodies),
-        ),
-      );
-      const byKey = configs.some((config) => {
-        const rule = block(config.rule as Hcl[]);
-        const sse = block(rule.apply_server_side_encryption_by_default as Hcl[]);
-        return sse.sse_algorithm === 'aws:kms' && kmsReference.test(String(sse.kms_master_key_id));
-      });
-      return byKey ? [] : ['an aws_s3_bucket_server_side_encryption_configuration with aws:kms and the key'];
-    },
-    // Amazon MQ offers customer managed keys for ActiveMQ only: a RabbitMQ broker is encrypted at rest with an AWS
-    // owned key. Kasho keeps no facts in the broker (the outbox re-publishes), and says so in the module.
-    aws_mq_broker: (b) =>
-      b.engine_type === 'RabbitMQ' &&
-      block(b.encryption_options as Hcl[]).use_aws_owned_key === true &&
-      b.publicly_accessible === false
-        ? []
-        : ['RabbitMQ, private, encrypted (AWS owned key: the only option for RabbitMQ)'],
-  };
-  const storageType =
-    /(db_instance|rds_cluster|elasticache|opensearch|elasticsearch|s3_bucket$|dynamodb_table|secretsmanager_secret$|log_group|efs_file_system|ebs_volume|mq_broker|sqs_queue|sns_topic|kinesis)/;
 
   it('has an encryption rule for every storage resource type it uses', () => {
     const types = new Set([...parsed.values()].flatMap((dir) => Object.keys(dir.resources)));
