@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadChartValues } from '../src/chart-values.ts';
 import { serviceDependencies, serviceDirectories } from './support/repo-facts.ts';
 import {
   attributes,
@@ -247,5 +248,13 @@ describe('terraform/ structure', () => {
       'external-secrets',
       'kasho-auth',
     ]);
+  });
+
+  it('agrees with the Helm chart on the VPC range and the secrets the ExternalSecrets read', () => {
+    const values = loadChartValues();
+    const production = block(tf('environments/production').modules.platform);
+    expect(production.vpc_cidr).toBe(values.networkPolicy.vpcCidr);
+    expect(block(tf('modules/platform').modules.secrets).prefix).toBe('kasho/${var.environment}');
+    expect(values.externalSecrets.remotePrefix).toBe(`kasho/${String(production.environment)}`);
   });
 });
