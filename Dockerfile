@@ -12,7 +12,7 @@ COPY services services
 COPY deploy/package.json deploy/package.json
 RUN find libs services -mindepth 2 -maxdepth 2 ! -name package.json -exec rm -rf {} +
 
-# Compiles every library and service to JavaScript (tsc -b); the runtime never sees TypeScript.
+# Compiles the service and the libraries it references to JavaScript (tsc -b); the runtime never sees TypeScript.
 FROM node:24.21.0-bookworm-slim AS build
 ARG SERVICE
 WORKDIR /repo
@@ -22,9 +22,10 @@ COPY tsconfig.base.json tsconfig.json ./
 COPY libs libs
 COPY services services
 RUN test -n "${SERVICE}" && test -d "services/${SERVICE}" \
-  && npx tsc -b tsconfig.json \
-  && mkdir -p /out/services \
-  && for dir in libs/* "services/${SERVICE}"; do mkdir -p "/out/${dir}" && cp -r "${dir}/package.json" "${dir}/dist" "/out/${dir}/"; done
+  && npx tsc -b "services/${SERVICE}/tsconfig.build.json" \
+  && for dir in libs/* "services/${SERVICE}"; do \
+    if [ -d "${dir}/dist" ]; then mkdir -p "/out/${dir}" && cp -r "${dir}/package.json" "${dir}/dist" "/out/${dir}/"; fi; \
+  done
 
 # Production dependencies only: no compilers, test tools or the repository's pinned Node binary (optional).
 FROM node:24.21.0-bookworm-slim AS prod-deps
