@@ -40,6 +40,16 @@ export function listProjects() {
       }
     }
   }
+  // Projects that are a folder of their own rather than a member of libs/ or services/.
+  for (const dir of ['deploy'].map((name) => path.join(repoRoot, name))) {
+    if (existsSync(path.join(dir, 'package.json'))) {
+      projects.push({
+        name: JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name,
+        dir,
+        group: 'tools',
+      });
+    }
+  }
   return projects;
 }
 

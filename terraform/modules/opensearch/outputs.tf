@@ -1,0 +1,4 @@
+output "endpoint" {
+  description = "The domain's HTTPS endpoint."
+  value       = aws_opensearch_domain.this.endpoint
+}
