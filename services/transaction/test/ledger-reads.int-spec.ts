@@ -664,6 +664,13 @@ describe('reconciliation.get', () => {
     expect(result.balanced).toBe(false);
     expect(result.currencies.find((row) => row.currency === 'USD')?.balanced).toBe(false);
     expect(result.currencies.find((row) => row.currency === 'EUR')?.balanced).toBe(true);
+
+    // The same trial balance on /metrics, for the alert (this file's first scrape: the reading is fresh).
+    const metrics = await fetch(`${service.url}/metrics`).then((response) => response.text());
+    const gauge = 'kasho_ledger_reconciliation_imbalance_minor_units';
+    expect(metrics).toContain(`${gauge}{currency="USD",balance="posted"} -1`);
+    expect(metrics).toContain(`${gauge}{currency="EUR",balance="posted"} 0`);
+    expect(metrics).toContain(`${gauge}{currency="EUR",balance="pending"} 0`);
   });
 
   it('refuses a bad time', async () => {
