@@ -25,7 +25,13 @@ if ! port_open 6379; then
 fi
 if ! port_open 5672; then
   echo "ensure-infra: starting RabbitMQ"
-  rabbitmq-server -detached
+  # Every quorum queue holds file handles; with the 1024 that `su` leaves the broker, a few hundred queues block
+  # every new connection in its file handle cache. Start it with the hard limit instead.
+  if [ "$(id -u)" = 0 ] && id rabbitmq >/dev/null 2>&1; then
+    su rabbitmq -s /bin/sh -c "ulimit -n $(ulimit -Hn); cd /var/lib/rabbitmq && /usr/lib/rabbitmq/bin/rabbitmq-server -detached"
+  else
+    rabbitmq-server -detached
+  fi
   wait_port RabbitMQ 5672 || status=1
   # The port opens before the broker accepts logins; wait for the application to finish booting.
   rabbitmqctl await_startup >/dev/null 2>&1 || true
