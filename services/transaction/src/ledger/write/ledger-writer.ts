@@ -206,30 +206,39 @@ export class LedgerWriter implements BeforeApplicationShutdown {
   }
 
   /**
-   * The next batch: queued requests in order, up to `share` transfers, leaving in the queue those that name an id
-   * or account of a batch in flight — so the batches of this process never wait for each other's row locks (a lane
-   * would sit on its connection until the other commits), and the same id is decided once, after the first commit.
-   * A request left waiting also holds back later ones naming its ids or accounts, so nothing overtakes it.
+   * The next batch: queued requests in order, leaving in the queue those that name an id or account of a batch in
+   * flight — so the batches of this process never wait for each other's row locks (a lane would sit on its
+   * connection until the other commits), and the same id is decided once, after the first commit. A request left
+   * waiting also holds back later ones naming its ids or accounts, so nothing overtakes it. Independent requests
+   * stop at `share` transfers (the rest is for the other lanes), but a request naming an account of this batch
+   * joins it whatever the share (up to MAX_BATCH_TRANSFERS): no other lane could take it before this batch commits
+   * (a hot account's transfers all go into one batch instead of half of them waiting a turn).
    */
   private take(share: number): Queued[] {
-    const limit = Math.min(share, MAX_BATCH_TRANSFERS);
     const batch: Queued[] = [];
     const rest: Queued[] = [];
+    const batchKeys = new Set<string>();
     const heldBack = new Set<string>();
     const waits = (key: string): boolean => this.inFlightKeys.has(key) || heldBack.has(key);
+    const leave = (queued: Queued): void => {
+      for (const key of queued.keys) heldBack.add(key);
+      rest.push(queued);
+    };
     let total = 0;
-    let full = false;
     for (const queued of this.queue) {
-      if (full || (batch.length > 0 && total + queued.size > limit)) {
-        full = true;
-        rest.push(queued);
-      } else if ((this.inFlightKeys.size > 0 || heldBack.size > 0) && queued.keys.some(waits)) {
-        for (const key of queued.keys) heldBack.add(key);
-        rest.push(queued);
-      } else {
-        batch.push(queued);
-        total += queued.size;
+      const fits = batch.length === 0 || total + queued.size <= MAX_BATCH_TRANSFERS;
+      if (!fits || ((this.inFlightKeys.size > 0 || heldBack.size > 0) && queued.keys.some(waits))) {
+        leave(queued);
+        continue;
       }
+      const joinsBatch = batch.length > 0 && queued.keys.some((key) => batchKeys.has(key));
+      if (batch.length > 0 && !joinsBatch && total + queued.size > share) {
+        leave(queued);
+        continue;
+      }
+      batch.push(queued);
+      total += queued.size;
+      for (const key of queued.keys) batchKeys.add(key);
     }
     this.queue = rest;
     return batch;
