@@ -127,8 +127,8 @@ export class LedgerWriter implements BeforeApplicationShutdown {
   private queue: Queued[] = [];
   private readonly lanes: Lane[];
   private readonly freeLanes: Lane[];
-  /** Transfer, pending and account ids named by the batches in flight, with how many name each. */
-  private readonly inFlightKeys = new Map<string, number>();
+  /** The transfer, pending and account ids each batch in flight names. */
+  private readonly inFlightKeys = new Set<ReadonlySet<string>>();
   private scheduled = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => undefined;
@@ -187,17 +187,13 @@ export class LedgerWriter implements BeforeApplicationShutdown {
       // A fair share per free lane: one batch is one PostgreSQL backend, one core; two half batches on two
       // lanes write side by side, where one whole batch would leave the other lane (and core) idle.
       const queued = this.queue.reduce((sum, waiting) => sum + waiting.size, 0);
-      const batch = this.take(Math.ceil(queued / this.freeLanes.length));
+      const { batch, keys } = this.take(Math.ceil(queued / this.freeLanes.length));
       if (batch.length === 0) break;
       const lane = this.freeLanes.pop() as Lane;
-      const keys = batch.flatMap((queued) => queued.keys);
-      for (const key of keys) this.inFlightKeys.set(key, (this.inFlightKeys.get(key) ?? 0) + 1);
+      // One set per batch in flight, dropped whole when it ends (counting keys in one map cost more than the engine).
+      this.inFlightKeys.add(keys);
       void this.writeBatch(lane, batch).finally(() => {
-        for (const key of keys) {
-          const left = (this.inFlightKeys.get(key) ?? 1) - 1;
-          if (left === 0) this.inFlightKeys.delete(key);
-          else this.inFlightKeys.set(key, left);
-        }
+        this.inFlightKeys.delete(keys);
         this.freeLanes.push(lane);
         this.pump();
       });
@@ -214,12 +210,15 @@ export class LedgerWriter implements BeforeApplicationShutdown {
    * joins it whatever the share (up to MAX_BATCH_TRANSFERS): no other lane could take it before this batch commits
    * (a hot account's transfers all go into one batch instead of half of them waiting a turn).
    */
-  private take(share: number): Queued[] {
+  private take(share: number): { batch: Queued[]; keys: ReadonlySet<string> } {
     const batch: Queued[] = [];
     const rest: Queued[] = [];
     const batchKeys = new Set<string>();
     const heldBack = new Set<string>();
-    const waits = (key: string): boolean => this.inFlightKeys.has(key) || heldBack.has(key);
+    const waits = (key: string): boolean => {
+      for (const keys of this.inFlightKeys) if (keys.has(key)) return true;
+      return heldBack.has(key);
+    };
     const leave = (queued: Queued): void => {
       for (const key of queued.keys) heldBack.add(key);
       rest.push(queued);
@@ -241,7 +240,7 @@ export class LedgerWriter implements BeforeApplicationShutdown {
       for (const key of queued.keys) batchKeys.add(key);
     }
     this.queue = rest;
-    return batch;
+    return { batch, keys: batchKeys };
   }
 
   private async writeBatch(lane: Lane, batch: Queued[]): Promise<void> {
