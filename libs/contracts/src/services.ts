@@ -2,3 +2,9 @@
 export const BACKEND_SERVICES = ['auth', 'account', 'transaction', 'payment', 'notification'] as const;
 export type BackendServiceName = (typeof BACKEND_SERVICES)[number];
 export type ServiceName = BackendServiceName | 'gateway';
+
+/**
+ * The services that implement the privacy contract (`privacy.ts`): `privacy.export` over RPC and erasure on
+ * `account.customer.erased.v1`. A service that starts holding personal data adds its name here.
+ */
+export const PRIVACY_PARTICIPANTS: readonly BackendServiceName[] = ['account', 'auth', 'transaction'];
