@@ -12,7 +12,7 @@ import { PrivacyRepository } from './privacy.repository';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Statement lines exported per account at most (a pathological account would not fit one message otherwise). */
 const MAX_EXPORT_LINES = 10_000;
-const PAGE = 500;
+const PAGE = 100;
 
 /**
  * The ledger's part of the privacy contract. Export: the customer's wallet accounts (found by the `customerId`
