@@ -36,7 +36,7 @@ export class PrivacyRepository {
     const [row] = await manager.query<UserExportRow[]>(
       'SELECT u."id", u."email", u."full_name", u."roles", u."email_verified_at", u."created_at", ' +
         '(f."enabled_at" IS NOT NULL) AS "mfa_enabled" FROM "users" u ' +
-        'LEFT JOIN "totp_factors" f ON f."user_id" = u."id" WHERE u."id" = $1',
+        'LEFT JOIN "mfa" f ON f."user_id" = u."id" WHERE u."id" = $1',
       [userId],
     );
     return row;
@@ -72,7 +72,7 @@ export class PrivacyRepository {
     );
     if (rows.length === 0) return false;
     await manager.query('DELETE FROM "recovery_codes" WHERE "user_id" = $1', [userId]);
-    await manager.query('DELETE FROM "totp_factors" WHERE "user_id" = $1', [userId]);
+    await manager.query('DELETE FROM "mfa" WHERE "user_id" = $1', [userId]);
     await manager.query('DELETE FROM "mfa_challenges" WHERE "user_id" = $1', [userId]);
     await manager.query('DELETE FROM "one_time_tokens" WHERE "user_id" = $1', [userId]);
     await manager.query('UPDATE "sessions" SET "ip" = NULL, "user_agent" = NULL WHERE "user_id" = $1', [
