@@ -55,9 +55,11 @@ describe('customers', () => {
     await h.publish(envelope);
     await h.publish(envelope);
     await h.handled('identity', before + 2);
-    const rows = await h.dataSource.query('SELECT "id" FROM "customers" WHERE "id" = $1', [userId]);
+    const rows = await h.dataSource.query<unknown[]>('SELECT "id" FROM "customers" WHERE "id" = $1', [
+      userId,
+    ]);
     expect(rows).toHaveLength(1);
-    const events = await h.dataSource.query(
+    const events = await h.dataSource.query<unknown[]>(
       `SELECT "id" FROM "outbox_messages" WHERE "type" = 'account.customer.created.v1' AND "payload"->'payload'->>'customerId' = $1`,
       [userId],
     );
@@ -327,7 +329,7 @@ describe('wallets and the ledger', () => {
     });
     const { accounts } = await h.call(ledgerRpc.lookupAccounts, { ids: [ledgerAccountIdFor(walletId)] });
     expect(accounts).toHaveLength(1);
-    const opened = await h.dataSource.query(
+    const opened = await h.dataSource.query<unknown[]>(
       `SELECT 1 FROM "outbox_messages" WHERE "type" = 'account.account.opened.v1' AND "payload"->'payload'->>'accountId' = $1`,
       [walletId],
     );
@@ -559,7 +561,7 @@ describe('privacy', () => {
       expect(text).not.toContain(personal.toLowerCase());
     expect(after.sections.account).toMatchObject({ status: 'ok', data: { customer: { status: 'erased' } } });
     expect((await h.call(accountRpc.listWallets, caller(ana))).data.map((w) => w.status)).toEqual(['closed']);
-    const erased = await h.dataSource.query(
+    const erased = await h.dataSource.query<unknown[]>(
       `SELECT 1 FROM "outbox_messages" WHERE "type" = 'account.customer.erased.v1' AND "payload"->'payload'->>'customerId' = $1`,
       [ana.userId],
     );
