@@ -297,6 +297,14 @@ describe('wallets and the ledger', () => {
     await h.fund(wallet.ledgerAccountId, 10n, 'out');
     const closed = await h.call(accountRpc.closeWallet, { ...caller(ana), accountId: wallet.id });
     expect(closed.status).toBe('closed');
+    // The ledger closed its account too: money can no longer land in a closed wallet.
+    const { accounts } = await h.call(ledgerRpc.lookupAccounts, { ids: [wallet.ledgerAccountId] });
+    expect(accounts[0].closed).toBe(true);
+    await expect(h.fund(wallet.ledgerAccountId, 5n)).rejects.toThrow(/account_closed/);
+    // Closing again answers the closed account.
+    expect((await h.call(accountRpc.closeWallet, { ...caller(ana), accountId: wallet.id })).status).toBe(
+      'closed',
+    );
   });
 
   it('finishes a wallet a crash left opening, with exactly one ledger account', async () => {

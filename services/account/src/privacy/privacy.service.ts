@@ -12,7 +12,7 @@ import { withTransaction } from '@kasho/database';
 import { DomainError, ErrorCode } from '@kasho/errors';
 import { Outbox, RpcClient } from '@kasho/messaging';
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { isUuid } from '../core/ids';
 import { CustomerVault } from '../customers/customer-vault';
 import { CustomersRepository } from '../customers/customers.repository';
@@ -20,8 +20,7 @@ import { CustomersService, requireUserId } from '../customers/customers.service'
 import { KycRepository } from '../kyc/kyc.repository';
 import { toSubmissionView } from '../kyc/kyc.service';
 import { tierOf } from '../kyc/tiers';
-import { isZero, toView } from '../wallets/wallets.service';
-import { LedgerClient } from '../wallets/ledger.client';
+import { toView, WalletsService } from '../wallets/wallets.service';
 import { WalletsRepository } from '../wallets/wallets.repository';
 
 /** How long the export waits for each other service. */
@@ -47,7 +46,7 @@ export class PrivacyService {
     private readonly vault: CustomerVault,
     private readonly wallets: WalletsRepository,
     private readonly kyc: KycRepository,
-    private readonly ledger: LedgerClient,
+    private readonly walletsService: WalletsService,
     private readonly outbox: Outbox,
     private readonly audit: AuditLog,
   ) {}
@@ -117,19 +116,18 @@ export class PrivacyService {
     const existing = await this.customerRows.find(this.dataSource.manager, customerId);
     if (existing?.status === 'erased' && existing.erasedAt)
       return { customerId, erasedAt: existing.erasedAt.toISOString() };
-    // Checked before the transaction (RPCs do not belong inside one) and again under the locks for new wallets.
-    const checked = new Set<string>();
-    for (const wallet of await this.wallets.listAll(this.dataSource.manager, customerId)) {
-      if (wallet.status === 'closed') continue;
-      await this.requireEmpty(wallet.ledgerAccountId, wallet.status === 'opening');
-      checked.add(wallet.id);
-    }
+    // Every wallet closed first, the ledger checking each is empty as it closes it (balance_not_zero otherwise).
+    const walletsClosed = await this.walletsService.closeAllForErasure(customerId);
     const now = new Date();
     const receipt = await withTransaction(this.dataSource, async (manager) => {
       const customer = await this.customers.ensure(manager, customerId, now);
       if (customer.status === 'erased' && customer.erasedAt)
         return { customerId, erasedAt: customer.erasedAt.toISOString() };
-      await this.closeWallets(manager, customerId, checked, now);
+      const open = (await this.wallets.listAll(manager, customerId)).filter((w) => w.status !== 'closed');
+      if (open.length > 0)
+        throw new DomainError(ErrorCode.Conflict, 'An account was opened meanwhile; try again.', {
+          retryable: true,
+        });
       await this.vault.destroy(manager, customerId, now);
       await this.customerRows.markErased(manager, customerId, now);
       await this.outbox.enqueue(manager, accountEvents.customerErased, {
@@ -143,55 +141,12 @@ export class PrivacyService {
         subjectType: 'customer',
         subjectId: customerId,
         outcome: 'success',
-        details: { walletsClosed: checked.size },
+        details: { walletsClosed },
         occurredAt: now,
       });
       return { customerId, erasedAt: now.toISOString() };
     });
     this.logger.log(`customer ${customerId} erased (data key destroyed)`);
     return receipt;
-  }
-
-  private async closeWallets(manager: EntityManager, customerId: string, checked: Set<string>, now: Date) {
-    for (const wallet of await this.wallets.listAll(manager, customerId)) {
-      if (wallet.status === 'closed') continue;
-      if (!checked.has(wallet.id))
-        throw new DomainError(ErrorCode.Conflict, 'An account was opened meanwhile; try again.', {
-          retryable: true,
-        });
-      const locked = await this.wallets.lock(manager, wallet.id, customerId);
-      if (!locked || locked.status === 'closed') continue;
-      const closed = await this.wallets.setStatus(
-        manager,
-        wallet.id,
-        ['opening', 'active', 'frozen'],
-        'closed',
-        now,
-      );
-      if (closed && locked.status !== 'opening') {
-        await this.outbox.enqueue(manager, accountEvents.accountClosed, {
-          customerId,
-          accountId: closed.id,
-          ledgerAccountId: closed.ledgerAccountId,
-          currency: closed.currency,
-          status: 'closed',
-          at: now.toISOString(),
-        });
-      }
-    }
-  }
-
-  private async requireEmpty(ledgerAccountId: string, mayBeMissing: boolean): Promise<void> {
-    try {
-      if (isZero(await this.ledger.balance(ledgerAccountId))) return;
-    } catch (error) {
-      // A wallet still opening may have no ledger account yet: nothing in it.
-      if (mayBeMissing && error instanceof DomainError && error.code === ErrorCode.NotFound) return;
-      throw error;
-    }
-    throw new DomainError(
-      ErrorCode.BalanceNotZero,
-      'Your accounts still hold money (or money on hold); pay it out before asking for erasure.',
-    );
   }
 }

@@ -39,6 +39,12 @@ export class LedgerClient {
     }
   }
 
+  /** Closes the ledger account if it is empty, in one statement on the ledger's side (no transfer can slip in). */
+  async closeIfEmpty(ledgerAccountId: string): Promise<'closed' | 'not_empty' | 'account_not_found'> {
+    const { result } = await this.rpc.call(ledgerRpc.closeAccount, { id: ledgerAccountId });
+    return result === 'already_closed' ? 'closed' : result;
+  }
+
   balance(ledgerAccountId: string, at?: string): Promise<Balance> {
     return this.rpc.call(ledgerRpc.balance, { accountId: ledgerAccountId, ...(at ? { at } : {}) });
   }

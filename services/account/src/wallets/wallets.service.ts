@@ -143,29 +143,71 @@ export class WalletsService {
     return { accountId: wallet.id, currency: wallet.currency, at: balance.asOf, posted: balance.posted };
   }
 
-  /** Only an active wallet at zero (nothing posted, nothing held either way) closes; else 422 `account_not_empty`. */
+  /**
+   * Only an active wallet at zero (nothing posted, nothing held either way) closes; else 422 `account_not_empty`.
+   * The ledger closes its account first, checking emptiness in the same statement, so money arriving meanwhile
+   * either lands before (and the close is refused) or is refused by the ledger (`account_closed`).
+   */
   async close(request: WalletRequest): Promise<WalletWithBalance> {
     const customerId = requireUserId(request);
     const accountId = this.accountId(request);
-    const now = new Date();
     const closed = await withTransaction(this.dataSource, async (manager) => {
       const wallet = await this.wallets.lock(manager, accountId, customerId);
       if (!wallet || wallet.status === 'opening') throw notFound();
       if (wallet.status === 'closed') return wallet;
       if (wallet.status === 'frozen')
         throw new DomainError(ErrorCode.AccountFrozen, 'A frozen account cannot be closed.');
-      const balance = await this.ledger.balance(wallet.ledgerAccountId);
-      if (!isZero(balance))
-        throw new DomainError(
-          ErrorCode.AccountNotEmpty,
-          'The account holds money (or has money on hold); move it out before closing the account.',
-        );
-      const updated = await this.wallets.setStatus(manager, wallet.id, ['active'], 'closed', now);
-      if (!updated) throw notFound();
-      await this.publish(manager, accountEvents.accountClosed, updated, now);
-      return updated;
+      return this.closeLocked(manager, wallet, ErrorCode.AccountNotEmpty);
     });
     return this.withBalance(closed);
+  }
+
+  /**
+   * Erasure: every wallet of the customer closed (frozen and opening ones too), each in its own transaction after
+   * the ledger closed its account; the first one holding money stops it with `balance_not_zero` (the empty ones
+   * before it stay closed, as the customer asked).
+   */
+  async closeAllForErasure(customerId: string): Promise<number> {
+    let closed = 0;
+    for (const { id } of await this.wallets.listAll(this.dataSource.manager, customerId)) {
+      await withTransaction(this.dataSource, async (manager) => {
+        const wallet = await this.wallets.lock(manager, id, customerId);
+        if (!wallet || wallet.status === 'closed') return;
+        await this.closeLocked(manager, wallet, ErrorCode.BalanceNotZero);
+        closed += 1;
+      });
+    }
+    return closed;
+  }
+
+  private async closeLocked(
+    manager: EntityManager,
+    wallet: WalletEntity,
+    whenNotEmpty: ErrorCode.AccountNotEmpty | ErrorCode.BalanceNotZero,
+  ): Promise<WalletEntity> {
+    const outcome = await this.ledger.closeIfEmpty(wallet.ledgerAccountId);
+    if (outcome === 'not_empty')
+      throw new DomainError(
+        whenNotEmpty,
+        whenNotEmpty === ErrorCode.AccountNotEmpty
+          ? 'The account holds money (or has money on hold); move it out before closing the account.'
+          : 'Your accounts still hold money (or money on hold); pay it out before asking for erasure.',
+      );
+    // `account_not_found`: a wallet still opening whose ledger account was never made; nothing can be in it.
+    if (outcome === 'account_not_found' && wallet.status !== 'opening')
+      throw new DomainError(ErrorCode.InternalError, 'The ledger does not know this account.');
+    const now = new Date();
+    const updated = await this.wallets.setStatus(
+      manager,
+      wallet.id,
+      ['opening', 'active', 'frozen'],
+      'closed',
+      now,
+    );
+    if (!updated) throw notFound();
+    if (wallet.status !== 'opening') await this.publish(manager, accountEvents.accountClosed, updated, now);
+    await this.cache.invalidate([wallet.ledgerAccountId]);
+    return updated;
   }
 
   freeze(action: StaffWalletAction): Promise<WalletWithBalance> {
@@ -192,18 +234,6 @@ export class WalletsService {
     });
     if (finished > 0) this.logger.log(`finished ${finished} wallet(s) left opening`);
     return finished;
-  }
-
-  /** The wallet views of a customer (export, staff view), without balances. */
-  async viewsOf(manager: EntityManager, customerId: string): Promise<WalletView[]> {
-    return (await this.wallets.listAll(manager, customerId))
-      .filter((wallet) => wallet.status !== 'opening')
-      .map(toView);
-  }
-
-  /** Ledger balance of a wallet, uncached (erasure checks it). */
-  async ledgerBalance(wallet: WalletEntity): Promise<Balance> {
-    return this.ledger.balance(wallet.ledgerAccountId);
   }
 
   private async staffAction(
@@ -339,12 +369,4 @@ export function toView(wallet: WalletEntity): WalletView {
 /** `pending`: what is on hold for outgoing payments (the ledger's pending debits). */
 export function toWalletBalance(balance: Balance): WalletBalance {
   return { available: balance.available, posted: balance.posted, pending: balance.debitsPending };
-}
-
-export function isZero(balance: Balance): boolean {
-  return (
-    BigInt(balance.posted) === 0n &&
-    BigInt(balance.debitsPending) === 0n &&
-    BigInt(balance.creditsPending) === 0n
-  );
 }
