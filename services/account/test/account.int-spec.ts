@@ -479,6 +479,46 @@ describe('KYC and limits', () => {
   });
 });
 
+describe('KYC retention', () => {
+  it('purges KYC material the configured time after the last wallet closed, not before', async () => {
+    const ana = await h.customer('Rita Retention');
+    const wallet = await openWallet(ana);
+    const submission = await h.call(accountRpc.submitKyc, {
+      ...caller(ana),
+      submission: {
+        fullName: 'Rita Retention',
+        dateOfBirth: '1980-05-06',
+        nationality: 'FR',
+        document: { type: 'passport', number: 'R-1', issuingCountry: 'FR', expiresOn: '2036-01-01' },
+        documentReferences: ['kyc/rita/passport.pdf'],
+      },
+    });
+    const retention = h.account.app.get(KycRetentionService);
+    // An open wallet keeps it, whatever the time.
+    expect(await retention.round(new Date(Date.now() + 4000 * 86_400_000))).not.toContain(submission.id);
+    await h.call(accountRpc.closeWallet, { ...caller(ana), accountId: wallet.id });
+    expect(await retention.round()).not.toContain(submission.id);
+    // 1825 days (the default) after the close: purged, once, and audited by id.
+    const later = new Date(Date.now() + 1826 * 86_400_000);
+    expect(await retention.round(later)).toContain(submission.id);
+    expect(await retention.round(later)).not.toContain(submission.id);
+    const [row] = await h.dataSource.query<Array<{ data_enc: Buffer | null; purged_at: Date | null }>>(
+      'SELECT "data_enc", "purged_at" FROM "kyc_submissions" WHERE "id" = $1',
+      [submission.id],
+    );
+    expect(row.data_enc).toBeNull();
+    expect(row.purged_at).not.toBeNull();
+    const audit = await h.dataSource.query<Array<{ details: { submissionIds: string[] } }>>(
+      `SELECT "details" FROM "audit_log" WHERE "action" = 'account.kyc.purged'`,
+    );
+    expect(audit.some((entry) => entry.details.submissionIds.includes(submission.id))).toBe(true);
+    // The submission itself (status, dates) stays for the audit of the decision.
+    expect((await h.call(accountRpc.getKyc, caller(ana))).submissions.map((s) => s.id)).toEqual([
+      submission.id,
+    ]);
+  });
+});
+
 describe('back office', () => {
   it('finds customers by email, phone and name through the blind indexes, masked, every read audited', async () => {
     const ana = await h.customer('Ofélia Quaresma Tavares');

@@ -25,13 +25,15 @@ export class LocalKeyProvider implements KeyProvider {
     this.keyId = `local:${createHash('sha256').update('kasho.account.master-key-id').update(masterKey).digest('hex').slice(0, 16)}`;
   }
 
-  wrap(dataKey: Buffer, context: string): Promise<Buffer> {
-    return Promise.resolve(seal(this.masterKey, dataKey, `wrap:${context}`));
+  // async: a failure is a rejected promise, as it would be from a KMS, never a synchronous throw.
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async wrap(dataKey: Buffer, context: string): Promise<Buffer> {
+    return seal(this.masterKey, dataKey, `wrap:${context}`);
   }
 
-  unwrap(wrapped: Buffer, keyId: string, context: string): Promise<Buffer> {
-    if (keyId !== this.keyId)
-      return Promise.reject(new Error(`data key wrapped by another master key (${keyId})`));
-    return Promise.resolve(open(this.masterKey, wrapped, `wrap:${context}`));
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async unwrap(wrapped: Buffer, keyId: string, context: string): Promise<Buffer> {
+    if (keyId !== this.keyId) throw new Error(`data key wrapped by another master key (${keyId})`);
+    return open(this.masterKey, wrapped, `wrap:${context}`);
   }
 }
