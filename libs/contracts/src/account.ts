@@ -219,6 +219,26 @@ export interface ReleaseLimitRequest {
   paymentId: string;
 }
 
+/**
+ * Before crediting a wallet (a p2p payment's destination, a top-up), the payment service asks whether it may: the
+ * wallet exists and is not closed (a frozen wallet still receives), the currency is the wallet's, and the balance
+ * after (posted plus incoming holds plus `amount`) stays within the tier's maximum balance; else `not_found`,
+ * `account_closed`, `currency_mismatch` or `limit_exceeded`. A check, not a reservation.
+ */
+export interface IncomingCheckRequest {
+  accountId: string;
+  amount: string;
+  currency: string;
+}
+export interface IncomingCheck {
+  accountId: string;
+  customerId: string;
+  ledgerAccountId: string;
+  status: WalletStatus;
+  balanceAfter: string;
+  maxBalance: string;
+}
+
 export interface LimitsRequest {
   customerId: string;
 }
@@ -294,6 +314,7 @@ export const accountRpc = {
   limits: defineRpc<LimitsRequest, LimitsView>('account', 'limits.get'),
   reserveLimit: defineRpc<ReserveLimitRequest, LimitReservation>('account', 'limits.reserve'),
   releaseLimit: defineRpc<ReleaseLimitRequest, Empty>('account', 'limits.release'),
+  checkIncoming: defineRpc<IncomingCheckRequest, IncomingCheck>('account', 'limits.check-incoming'),
   searchCustomers: defineRpc<CustomerSearchRequest, CustomerSearchResult>('account', 'customers.search'),
   getCustomer: defineRpc<CustomerDetailRequest, CustomerDetail>('account', 'customers.get'),
   exportMyData: defineRpc<CallerContext, DataExport>('account', 'privacy.export-all'),

@@ -466,6 +466,26 @@ describe('KYC and limits', () => {
       currency: 'EUR',
     });
     expect(next.dailyUsed).toBe('10000');
+    // Incoming: a tier-0 wallet holds at most 15,000.
+    await h.fund(wallet.ledgerAccountId, 10_000n);
+    const fits = await h.call(accountRpc.checkIncoming, {
+      accountId: wallet.id,
+      amount: '5000',
+      currency: 'EUR',
+    });
+    expect(fits).toMatchObject({ customerId: ana.userId, balanceAfter: '15000', maxBalance: '15000' });
+    const over = await h.failure(accountRpc.checkIncoming, {
+      accountId: wallet.id,
+      amount: '5001',
+      currency: 'EUR',
+    });
+    expect(over.code).toBe(ErrorCode.LimitExceeded);
+    const otherCurrency = await h.failure(accountRpc.checkIncoming, {
+      accountId: wallet.id,
+      amount: '1',
+      currency: 'USD',
+    });
+    expect(otherCurrency.code).toBe(ErrorCode.CurrencyMismatch);
     // An unverified customer cannot pay out.
     const payout = await h.failure(accountRpc.reserveLimit, {
       paymentId: randomUUID(),

@@ -1,5 +1,7 @@
 import {
   accountRpc,
+  type IncomingCheck,
+  type IncomingCheckRequest,
   type LimitReservation,
   type LimitsRequest,
   type LimitsView,
@@ -23,6 +25,11 @@ export class LimitsHandler {
   @RpcHandler(accountRpc.reserveLimit)
   reserve(request: ReserveLimitRequest): Promise<LimitReservation> {
     return this.limits.reserve(request);
+  }
+
+  @RpcHandler(accountRpc.checkIncoming)
+  checkIncoming(request: IncomingCheckRequest): Promise<IncomingCheck> {
+    return this.limits.checkIncoming(request);
   }
 
   @RpcHandler(accountRpc.releaseLimit)

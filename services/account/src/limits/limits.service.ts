@@ -1,4 +1,6 @@
 import {
+  type IncomingCheck,
+  type IncomingCheckRequest,
   type LimitReservation,
   type LimitsRequest,
   type LimitsView,
@@ -15,6 +17,7 @@ import { ACCOUNT_CONFIG, type AccountConfig } from '../config';
 import { isUuid } from '../core/ids';
 import { CustomersRepository } from '../customers/customers.repository';
 import { limitsOf, tierOf } from '../kyc/tiers';
+import { LedgerClient } from '../wallets/ledger.client';
 import { WalletsRepository } from '../wallets/wallets.repository';
 import { type LimitReservationEntity } from './limit-reservation.entity';
 import { LimitsRepository } from './limits.repository';
@@ -41,6 +44,7 @@ export class LimitsService {
     private readonly reservations: LimitsRepository,
     private readonly customers: CustomersRepository,
     private readonly wallets: WalletsRepository,
+    private readonly ledger: LedgerClient,
     @Inject(ACCOUNT_CONFIG) private readonly config: AccountConfig,
   ) {}
 
@@ -112,6 +116,33 @@ export class LimitsService {
         { daily: used.daily + amount, monthly: used.monthly + amount },
       );
     });
+  }
+
+  async checkIncoming(request: IncomingCheckRequest): Promise<IncomingCheck> {
+    const amount = BigInt(parseAmount(request.amount));
+    if (!isIsoCurrency(request.currency))
+      throw new DomainError(ErrorCode.InvalidCurrency, 'Not an ISO 4217 currency.');
+    if (!isUuid(request.accountId)) throw new DomainError(ErrorCode.NotFound, 'No such account.');
+    const manager = this.dataSource.manager;
+    const wallet = await this.wallets.find(manager, request.accountId);
+    if (!wallet || wallet.status === 'opening') throw new DomainError(ErrorCode.NotFound, 'No such account.');
+    if (wallet.status === 'closed') throw new DomainError(ErrorCode.AccountClosed, 'The account is closed.');
+    if (wallet.currency !== request.currency)
+      throw new DomainError(ErrorCode.CurrencyMismatch, 'The currency is not the account’s.');
+    const customer = await this.customers.find(manager, wallet.customerId);
+    const limits = limitsOf(tierOf(customer?.kycStatus ?? 'none'), this.config);
+    const balance = await this.ledger.balance(wallet.ledgerAccountId);
+    const balanceAfter = BigInt(balance.posted) + BigInt(balance.creditsPending) + amount;
+    if (balanceAfter > BigInt(limits.maxBalance))
+      throw limitExceeded('The account would hold more than its tier allows.');
+    return {
+      accountId: wallet.id,
+      customerId: wallet.customerId,
+      ledgerAccountId: wallet.ledgerAccountId,
+      status: wallet.status,
+      balanceAfter: balanceAfter.toString(),
+      maxBalance: limits.maxBalance,
+    };
   }
 
   async release(request: ReleaseLimitRequest): Promise<void> {

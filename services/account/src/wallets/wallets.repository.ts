@@ -34,6 +34,11 @@ export class WalletsRepository {
     return manager.findOne(WalletEntity, { where: { id, customerId, status: Not('opening') } });
   }
 
+  /** Any wallet by id, whoever owns it: for the payment service's checks and staff, never a customer's read. */
+  find(manager: EntityManager, id: string): Promise<WalletEntity | null> {
+    return manager.findOne(WalletEntity, { where: { id } });
+  }
+
   /** Locked until the transaction ends. With `customerId`, only the owner's. */
   async lock(manager: EntityManager, id: string, customerId?: string): Promise<WalletEntity | null> {
     const query = manager
