@@ -3,8 +3,8 @@ import { PRIVACY_PARTICIPANTS, type BackendServiceName } from './services';
 
 /**
  * The privacy contract (GDPR articles 15, 17 and 20): every service that holds data about a person implements
- * `privacy.export` (what it holds about a user id, as JSON) and handles `account.customer.erased.v1` (erase or
- * pseudonymise it; see `accountEvents.customerErased`). The account service gathers exports from every service in
+ * `privacy.export` (what it holds about a user id, as JSON) and, if it holds personal data, handles
+ * `account.customer.erased.v1` (erase or pseudonymise it; see `accountEvents.customerErased`). The account service gathers exports from every service in
  * `PRIVACY_PARTICIPANTS` (libs/contracts/src/services.ts) and orchestrates erasure, so a service added later plugs
  * in by implementing this contract and adding its name to that list, without a change to the account service.
  */

@@ -1,16 +1,12 @@
-import {
-  accountEvents,
-  type CustomerErasedPayload,
-  type EventEnvelope,
-  type PrivacyExportRequest,
-  type PrivacyExportSection,
-  privacyExportRpc,
-} from '@kasho/contracts';
-import { EventHandler, RpcHandler } from '@kasho/messaging';
+import { type PrivacyExportRequest, type PrivacyExportSection, privacyExportRpc } from '@kasho/contracts';
+import { RpcHandler } from '@kasho/messaging';
 import { Injectable } from '@nestjs/common';
 import { PrivacyService } from './privacy.service';
 
-/** The privacy contract's adapter: one line per method. */
+/**
+ * The privacy contract's adapter: one line per method. The ledger does not subscribe to the erasure event: it holds no
+ * personal data (see PrivacyService), so it has nothing to erase and declares no queue for it.
+ */
 @Injectable()
 export class PrivacyHandler {
   constructor(private readonly privacy: PrivacyService) {}
@@ -18,10 +14,5 @@ export class PrivacyHandler {
   @RpcHandler(privacyExportRpc('transaction'))
   export(request: PrivacyExportRequest): Promise<PrivacyExportSection> {
     return this.privacy.export(request);
-  }
-
-  @EventHandler(accountEvents.customerErased, { consumer: 'privacy' })
-  erased(envelope: EventEnvelope<CustomerErasedPayload>): Promise<void> {
-    return this.privacy.onCustomerErased(envelope);
   }
 }

@@ -1,11 +1,5 @@
-import {
-  type CustomerErasedPayload,
-  type EventEnvelope,
-  type PrivacyExportRequest,
-  type PrivacyExportSection,
-  type StatementLine,
-} from '@kasho/contracts';
-import { Injectable, Logger } from '@nestjs/common';
+import { type PrivacyExportRequest, type PrivacyExportSection, type StatementLine } from '@kasho/contracts';
+import { Injectable } from '@nestjs/common';
 import { LedgerReadsService } from '../ledger/reads/ledger-reads.service';
 import { PrivacyRepository } from './privacy.repository';
 
@@ -22,8 +16,6 @@ const PAGE = 100;
  */
 @Injectable()
 export class PrivacyService {
-  private readonly logger = new Logger(PrivacyService.name);
-
   constructor(
     private readonly privacy: PrivacyRepository,
     private readonly reads: LedgerReadsService,
@@ -47,12 +39,5 @@ export class PrivacyService {
       accounts.push({ accountId, currency: balance.currency, balance, statement: lines, truncated });
     }
     return { service: 'transaction', data: { ledgerAccounts: accounts } };
-  }
-
-  onCustomerErased(envelope: EventEnvelope<CustomerErasedPayload>): Promise<void> {
-    this.logger.log(
-      `customer ${envelope.payload.customerId} erased: ledger history kept (pseudonymous ids, no personal data)`,
-    );
-    return Promise.resolve();
   }
 }
