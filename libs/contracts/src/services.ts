@@ -8,3 +8,13 @@ export type ServiceName = BackendServiceName | 'gateway';
  * `account.customer.erased.v1`. A service that starts holding personal data adds its name here.
  */
 export const PRIVACY_PARTICIPANTS: readonly BackendServiceName[] = ['account', 'auth', 'transaction'];
+
+/**
+ * The event consumers each service declares (`@EventHandler(..., { consumer })`), i.e. its durable queues
+ * `<service>.<consumer>` (with their retry and parking-lot queues). Tests that run services as processes delete
+ * them afterwards from this list (`@kasho/testing`); each service's tests check that it declares exactly these.
+ */
+export const EVENT_CONSUMERS: Readonly<Partial<Record<BackendServiceName, readonly string[]>>> = {
+  account: ['identity', 'ledger-balances'],
+  auth: ['privacy'],
+};

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   accountRpc,
   type DataExport,
+  EVENT_CONSUMERS,
   identityEvents,
   ledgerEvents,
   ledgerRpc,
@@ -41,6 +42,12 @@ async function openWallet(customer: Customer, idempotencyKey?: string) {
 }
 
 const caller = (customer: Customer) => ({ userId: customer.userId, sessionId: customer.sessionId });
+
+it('declares exactly the event consumers the contracts list (tests delete their queues from that list)', () => {
+  expect(h.messaging.consumers.all.map((consumer) => consumer.name).sort()).toEqual(
+    [...(EVENT_CONSUMERS.account ?? [])].sort(),
+  );
+});
 
 describe('customers', () => {
   it('are created once from the registration event, also when it is delivered twice', async () => {

@@ -1,6 +1,7 @@
 import {
   accountEvents,
   type CustomerErasedPayload,
+  EVENT_CONSUMERS,
   identityRpc,
   privacyExportRpc,
   type TokenPair,
@@ -40,6 +41,11 @@ async function registered(): Promise<{ userId: string; email: string; sessionId:
   })) as TokenPair;
   return { userId, email, sessionId: String(decodeJwt(tokens.accessToken).sid) };
 }
+
+it('declares exactly the event consumers the contracts list (tests delete their queues from that list)', () => {
+  const consumers = h.auth.app.get(Messaging).consumers.all.map((consumer) => consumer.name);
+  expect(consumers.sort()).toEqual([...(EVENT_CONSUMERS.auth ?? [])].sort());
+});
 
 it('exports the identity, its sessions and sign-in history', async () => {
   const { userId, email, sessionId } = await registered();
