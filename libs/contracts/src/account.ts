@@ -110,6 +110,24 @@ export interface WalletBalanceAt {
   posted: string;
 }
 
+/** `GET /v1/transactions/{id}`: a ledger transfer that touches one of the caller's wallets (else not_found). */
+export interface TransactionRequest extends CallerContext {
+  transferId: string;
+}
+
+export interface TransactionView {
+  id: string;
+  /** The caller's wallet the transfer touches (the debited one when it touches two of theirs). */
+  accountId: string;
+  direction: 'debit' | 'credit';
+  kind: 'single' | 'pending' | 'post_pending' | 'void_pending' | 'expire_pending';
+  amount: string;
+  currency: string;
+  description: string;
+  createdAt: string;
+  paymentId?: string;
+}
+
 /** A staff action on a wallet (freeze, unfreeze), audited with the actor and the reason. */
 export interface StaffWalletAction {
   actorId: string;
@@ -306,6 +324,7 @@ export const accountRpc = {
   statement: defineRpc<WalletStatementRequest, WalletStatement>('account', 'wallets.statement'),
   balanceAt: defineRpc<WalletBalanceAtRequest, WalletBalanceAt>('account', 'wallets.balance-at'),
   closeWallet: defineRpc<WalletRequest, WalletWithBalance>('account', 'wallets.close'),
+  getTransaction: defineRpc<TransactionRequest, TransactionView>('account', 'transactions.get'),
   freezeWallet: defineRpc<StaffWalletAction, WalletWithBalance>('account', 'wallets.freeze'),
   unfreezeWallet: defineRpc<StaffWalletAction, WalletWithBalance>('account', 'wallets.unfreeze'),
   submitKyc: defineRpc<SubmitKycRequest, KycSubmissionView>('account', 'kyc.submit'),

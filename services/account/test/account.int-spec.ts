@@ -152,6 +152,21 @@ describe('ownership', () => {
         detail: missing.detail,
       });
     }
+    // A transfer into Ana's wallet: hers to see, 404 for Bob exactly like an unknown transfer.
+    const transferId = await h.fund(wallet.ledgerAccountId, 42n);
+    expect(await h.call(accountRpc.getTransaction, { ...caller(ana), transferId })).toMatchObject({
+      id: transferId,
+      accountId: wallet.id,
+      direction: 'credit',
+      amount: '42',
+    });
+    const foreignTransfer = await h.failure(accountRpc.getTransaction, { ...caller(bob), transferId });
+    const unknownTransfer = await h.failure(accountRpc.getTransaction, {
+      ...caller(bob),
+      transferId: randomUUID(),
+    });
+    expect(foreignTransfer.code).toBe(ErrorCode.NotFound);
+    expect(foreignTransfer.detail).toBe(unknownTransfer.detail);
     expect((await h.call(accountRpc.listWallets, caller(bob))).data).toEqual([]);
     // Bob's own view of his profile never shows Ana's data.
     expect((await h.call(accountRpc.getProfile, caller(bob))).fullName).toBe('Bob');

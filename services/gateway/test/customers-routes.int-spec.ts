@@ -11,6 +11,8 @@ import {
   type JwksDocument,
   type OpenWalletRequest,
   type StaffWalletAction,
+  type TransactionRequest,
+  type TransactionView,
   type WalletRequest,
   type WalletStatement,
   type WalletStatementRequest,
@@ -94,6 +96,20 @@ class TestAccountHandlers {
   @RpcHandler(accountRpc.statement)
   statement(request: WalletStatementRequest): WalletStatement {
     return answer('statement', request, { data: [], nextCursor: null });
+  }
+
+  @RpcHandler(accountRpc.getTransaction)
+  transaction(request: TransactionRequest): TransactionView {
+    return answer('transaction', request, {
+      id: request.transferId,
+      accountId: WALLET.id,
+      direction: 'credit',
+      kind: 'single',
+      amount: '1050',
+      currency: 'EUR',
+      description: 'Top-up',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
   }
 
   @RpcHandler(accountRpc.freezeWallet)
@@ -321,6 +337,20 @@ describe('customer routes', () => {
       { userId: customer.sub, sessionId: customer.sid },
       { userId: customer.sub, sessionId: customer.sid },
     ]);
+  });
+
+  it('shows one transaction, asking the account service with the caller; a malformed id is 404 unasked', async () => {
+    const customer = subject(['customer']);
+    const headers = await bearer(customer);
+    const transferId = randomUUID();
+    const response = await send('GET', `/v1/transactions/${transferId}`, { headers });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ id: transferId, direction: 'credit', amount: '1050' });
+    expect(received).toEqual([
+      { method: 'transaction', request: { userId: customer.sub, sessionId: customer.sid, transferId } },
+    ]);
+    await problem(await send('GET', '/v1/transactions/nope', { headers }), 404, 'not_found');
+    expect(received).toHaveLength(1);
   });
 
   it('needs a token', async () => {

@@ -1,4 +1,10 @@
-import { type Balance, ledgerRpc, type Statement, type StatementRequest } from '@kasho/contracts';
+import {
+  type Balance,
+  ledgerRpc,
+  type Statement,
+  type StatementRequest,
+  type Transfer,
+} from '@kasho/contracts';
 import { DomainError, ErrorCode } from '@kasho/errors';
 import { RpcClient } from '@kasho/messaging';
 import { Injectable } from '@nestjs/common';
@@ -43,6 +49,11 @@ export class LedgerClient {
   async closeIfEmpty(ledgerAccountId: string): Promise<'closed' | 'not_empty' | 'account_not_found'> {
     const { result } = await this.rpc.call(ledgerRpc.closeAccount, { id: ledgerAccountId });
     return result === 'already_closed' ? 'closed' : result;
+  }
+
+  async transfer(id: string): Promise<Transfer | undefined> {
+    const { transfers } = await this.rpc.call(ledgerRpc.lookupTransfers, { ids: [id] });
+    return transfers[0];
   }
 
   balance(ledgerAccountId: string, at?: string): Promise<Balance> {

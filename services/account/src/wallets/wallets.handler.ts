@@ -3,6 +3,8 @@ import {
   type CallerContext,
   type OpenWalletRequest,
   type StaffWalletAction,
+  type TransactionRequest,
+  type TransactionView,
   type WalletBalanceAt,
   type WalletBalanceAtRequest,
   type WalletList,
@@ -38,6 +40,11 @@ export class WalletsHandler {
   @RpcHandler(accountRpc.statement)
   statement(request: WalletStatementRequest): Promise<WalletStatement> {
     return this.wallets.statement(request);
+  }
+
+  @RpcHandler(accountRpc.getTransaction)
+  transaction(request: TransactionRequest): Promise<TransactionView> {
+    return this.wallets.transaction(request);
   }
 
   @RpcHandler(accountRpc.balanceAt)

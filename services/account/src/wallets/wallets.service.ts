@@ -6,6 +6,8 @@ import {
   type EventContract,
   type OpenWalletRequest,
   type StaffWalletAction,
+  type TransactionRequest,
+  type TransactionView,
   type WalletBalance,
   type WalletBalanceAt,
   type WalletBalanceAtRequest,
@@ -135,6 +137,32 @@ export class WalletsService {
       });
     }
     return { data, nextCursor: statement.nextCursor };
+  }
+
+  /** A transfer that touches one of the caller's wallets; any other id (or someone else's) answers 404 alike. */
+  async transaction(request: TransactionRequest): Promise<TransactionView> {
+    const customerId = requireUserId(request);
+    const notFoundTransfer = () => new DomainError(ErrorCode.NotFound, 'No such transaction.');
+    if (!isUuid(request.transferId)) throw notFoundTransfer();
+    const transfer = await this.ledger.transfer(request.transferId);
+    if (!transfer) throw notFoundTransfer();
+    const owned = await this.wallets.listOwned(this.dataSource.manager, customerId);
+    const debited = owned.find((wallet) => wallet.ledgerAccountId === transfer.debitAccountId);
+    const credited = owned.find((wallet) => wallet.ledgerAccountId === transfer.creditAccountId);
+    const wallet = debited ?? credited;
+    if (!wallet) throw notFoundTransfer();
+    const payment = PAYMENT_REFERENCE.exec(transfer.reference);
+    return {
+      id: transfer.id,
+      accountId: wallet.id,
+      direction: debited ? 'debit' : 'credit',
+      kind: transfer.kind,
+      amount: transfer.amount,
+      currency: transfer.currency,
+      description: transfer.description,
+      createdAt: transfer.createdAt,
+      ...(payment ? { paymentId: payment[1] } : {}),
+    };
   }
 
   async balanceAt(request: WalletBalanceAtRequest): Promise<WalletBalanceAt> {

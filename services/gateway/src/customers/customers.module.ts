@@ -6,6 +6,7 @@ import { AccountsController } from './accounts.controller';
 import { KycController } from './kyc.controller';
 import { OpenAccountBodyPipe } from './open-account-body.pipe';
 import { ProfileController } from './profile.controller';
+import { TransactionsController } from './transactions.controller';
 
 export interface CustomersRoutesOptions {
   supportedCurrencies?: readonly string[];
@@ -17,7 +18,13 @@ export class CustomersModule {
   static forRoot(options: CustomersRoutesOptions = {}): DynamicModule {
     return {
       module: CustomersModule,
-      controllers: [ProfileController, KycController, AccountsController, AdminCustomersController],
+      controllers: [
+        ProfileController,
+        KycController,
+        AccountsController,
+        TransactionsController,
+        AdminCustomersController,
+      ],
       providers: [
         OpenAccountBodyPipe,
         {

@@ -8,6 +8,7 @@ import {
   type KycDecisionView,
   type KycSubmissionView,
   type KycView,
+  type TransactionView,
   type ProfileView,
   WALLET_STATUSES,
   type WalletBalanceAt,
@@ -171,6 +172,20 @@ export const statementResponse = z.object({
   ),
   nextCursor: z.string().nullable(),
 }) satisfies z.ZodType<WalletStatement>;
+
+export const transactionIdParam = z.uuid();
+
+export const transactionResponse = z.object({
+  id: z.uuid(),
+  accountId: z.uuid().meta({ description: 'The caller’s account the transfer touches' }),
+  direction: z.enum(['debit', 'credit']),
+  kind: z.enum(['single', 'pending', 'post_pending', 'void_pending', 'expire_pending']),
+  amount: z.string(),
+  currency: z.string(),
+  description: z.string(),
+  createdAt: z.iso.datetime(),
+  paymentId: z.uuid().optional(),
+}) satisfies z.ZodType<TransactionView>;
 
 export const balanceQuery = z.strictObject({ at: z.iso.datetime({ offset: true }).optional() });
 
