@@ -5,3 +5,5 @@ export * from './system';
 export * from './auth';
 export * from './identity';
 export * from './ledger';
+export * from './account';
+export * from './privacy';

@@ -193,6 +193,20 @@ export interface LookupTransfersResponse {
   transfers: Transfer[];
 }
 
+/**
+ * Closes a ledger account, only when it is empty (nothing posted on balance, nothing pending either way), in one
+ * conditional statement: a transfer that commits first makes it `not_empty`; once closed, transfers naming it fail
+ * `account_closed` (a void or an expiry still releases a hold). Closing a closed account answers `already_closed`.
+ */
+export interface CloseAccountRequest {
+  id: string;
+}
+export interface CloseAccountResponse {
+  id: string;
+  result: 'closed' | 'already_closed' | 'not_empty' | 'account_not_found';
+  account?: LedgerAccount;
+}
+
 export interface LookupAccountsRequest {
   ids: string[];
 }
@@ -296,6 +310,7 @@ export const ledgerRpc = {
   createAccounts: defineRpc<CreateAccountsRequest, CreateAccountsResponse>('transaction', 'accounts.create'),
   lookupAccounts: defineRpc<LookupAccountsRequest, LookupAccountsResponse>('transaction', 'accounts.lookup'),
   listAccounts: defineRpc<ListAccountsRequest, ListAccountsResponse>('transaction', 'accounts.list'),
+  closeAccount: defineRpc<CloseAccountRequest, CloseAccountResponse>('transaction', 'accounts.close'),
   createTransfers: defineRpc<CreateTransfersRequest, CreateTransfersResponse>(
     'transaction',
     'transfers.create',

@@ -38,6 +38,14 @@ export enum ErrorCode {
   AccountClosed = 'account_closed',
   /** The ledger refused a transfer for another reason; the detail names the ledger's result code. */
   TransferRejected = 'transfer_rejected',
+  /** A wallet can be closed only at zero balance (nothing posted, nothing held). */
+  AccountNotEmpty = 'account_not_empty',
+  /** A frozen wallet receives but does not send. */
+  AccountFrozen = 'account_frozen',
+  /** A customer holding money cannot be erased: the balance must be paid out first. */
+  BalanceNotZero = 'balance_not_zero',
+  /** A payment beyond the customer's tier limits (single payment, daily or monthly outgoing, payouts). */
+  LimitExceeded = 'limit_exceeded',
   // Resources and state
   NotFound = 'not_found',
   Conflict = 'conflict',

@@ -41,6 +41,10 @@ export function httpStatusFor(code: ErrorCode): number {
     case ErrorCode.CurrencyMismatch:
     case ErrorCode.AccountClosed:
     case ErrorCode.TransferRejected:
+    case ErrorCode.AccountNotEmpty:
+    case ErrorCode.AccountFrozen:
+    case ErrorCode.BalanceNotZero:
+    case ErrorCode.LimitExceeded:
       return 422;
     case ErrorCode.RateLimited:
       return 429;

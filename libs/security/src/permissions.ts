@@ -19,6 +19,8 @@ export const Permission = {
   NotificationsRead: 'notifications:read',
   // Back office: staff only, MFA required.
   CustomersRead: 'backoffice:customers:read',
+  /** A customer's personal data unmasked (compliance); support sees it masked. */
+  CustomersReadPii: 'backoffice:customers:read-pii',
   KycDecide: 'backoffice:kyc:decide',
   AccountsFreeze: 'backoffice:accounts:freeze',
   AmlReview: 'backoffice:aml:review',
@@ -40,6 +42,7 @@ const SUPPORT: readonly Permission[] = [Permission.Self, Permission.CustomersRea
 const COMPLIANCE: readonly Permission[] = [
   Permission.Self,
   Permission.CustomersRead,
+  Permission.CustomersReadPii,
   Permission.KycDecide,
   Permission.AccountsFreeze,
   Permission.AmlReview,

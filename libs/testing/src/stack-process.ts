@@ -1,12 +1,15 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { EVENT_CONSUMERS } from '@kasho/contracts';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
 import { TEST_POSTGRES_URL } from './test-database';
 import { TEST_AMQP_URL } from './test-namespace';
 
-const BACKEND_SERVICES = ['auth', 'account', 'transaction', 'payment', 'notification'];
+const BACKEND_SERVICES = ['auth', 'account', 'transaction', 'payment', 'notification'] as const;
+// The messaging library's defaults: each consumer has a wait queue per retry delay and a parking lot.
+const RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
 
 export interface StackProcessOptions {
   /** Services to run (`KASHO_SERVICES`); all six when omitted. */
@@ -140,7 +143,16 @@ async function deleteBrokerNames(namespace: string): Promise<void> {
   const connection = await connect(TEST_AMQP_URL);
   try {
     const channel = await connection.createChannel();
-    for (const service of BACKEND_SERVICES) await channel.deleteQueue(`${namespace}rpc.${service}`);
+    for (const service of BACKEND_SERVICES) {
+      await channel.deleteQueue(`${namespace}rpc.${service}`);
+      // Consumer queues are durable quorum queues: left behind, every run would leave its queues to the broker.
+      for (const consumer of EVENT_CONSUMERS[service] ?? []) {
+        const queue = `${namespace}${service}.${consumer}`;
+        await channel.deleteQueue(queue);
+        await channel.deleteQueue(`${queue}.parking-lot`);
+        for (const delayMs of RETRY_DELAYS_MS) await channel.deleteQueue(`${queue}.retry.${delayMs}ms`);
+      }
+    }
     await channel.deleteExchange(`${namespace}kasho.rpc`);
     await channel.deleteExchange(`${namespace}kasho.events`);
   } finally {

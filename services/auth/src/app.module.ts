@@ -9,6 +9,7 @@ import { CredentialsModule } from './credentials/credentials.module';
 import { IdentityCoreModule } from './identity-core/identity-core.module';
 import { IdentityRetentionModule } from './identity-retention/identity-retention.module';
 import { LoginModule } from './login/login.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
 import { UsersModule } from './users/users.module';
@@ -43,6 +44,7 @@ export class AppModule {
         ),
         AuditLogReadModule,
         IdentityRetentionModule,
+        PrivacyModule,
       ],
     };
   }

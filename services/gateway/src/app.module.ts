@@ -6,6 +6,7 @@ import { AdminModule } from './admin/admin.module';
 import { AdminLedgerModule } from './admin/ledger';
 import { AuthModule } from './auth';
 import { type GatewayConfig } from './config';
+import { CustomersModule } from './customers/customers.module';
 import { EdgeModule, parseAllowedOrigins } from './edge';
 import { IdempotencyModule } from './idempotency';
 import { IdentityModule } from './identity/identity.module';
@@ -39,6 +40,9 @@ export class AppModule {
         OAuthModule,
         AdminModule,
         AdminLedgerModule.forRoot({
+          supportedCurrencies: parseSupportedCurrencies(config.SUPPORTED_CURRENCIES),
+        }),
+        CustomersModule.forRoot({
           supportedCurrencies: parseSupportedCurrencies(config.SUPPORTED_CURRENCIES),
         }),
       ],

@@ -6,6 +6,7 @@ import { AccountsModule } from './ledger/accounts/accounts.module';
 import { LedgerExpiryModule } from './ledger/expiry/ledger-expiry.module';
 import { LedgerReadsModule } from './ledger/reads';
 import { TransfersModule } from './ledger/transfers/transfers.module';
+import { PrivacyModule } from './privacy/privacy.module';
 
 @Module({})
 export class AppModule {
@@ -23,6 +24,7 @@ export class AppModule {
         AccountsModule,
         TransfersModule,
         LedgerReadsModule,
+        PrivacyModule,
         LedgerExpiryModule.forRoot({ intervalMs: config.LEDGER_EXPIRY_INTERVAL_MS }),
       ],
     };

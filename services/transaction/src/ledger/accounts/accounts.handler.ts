@@ -1,4 +1,6 @@
 import {
+  type CloseAccountRequest,
+  type CloseAccountResponse,
   type CreateAccountsRequest,
   type CreateAccountsResponse,
   ledgerRpc,
@@ -17,6 +19,11 @@ export class AccountsHandler {
   @RpcHandler(ledgerRpc.createAccounts)
   create(request: CreateAccountsRequest): Promise<CreateAccountsResponse> {
     return this.accounts.create(request);
+  }
+
+  @RpcHandler(ledgerRpc.closeAccount)
+  close(request: CloseAccountRequest): Promise<CloseAccountResponse> {
+    return this.accounts.close(request);
   }
 
   @RpcHandler(ledgerRpc.lookupAccounts)

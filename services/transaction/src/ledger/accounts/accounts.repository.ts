@@ -9,6 +9,11 @@ const INSERT_ACCOUNTS =
   '"credits_must_not_exceed_debits", "metadata") SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], ' +
   '$4::boolean[], $5::boolean[], $6::jsonb[]) ON CONFLICT ("id") DO NOTHING RETURNING "id"';
 const BY_IDS = `SELECT ${ACCOUNT_COLUMNS} FROM "ledger_accounts" WHERE "id" = ANY($1::uuid[])`;
+// One statement: its row lock orders it with the writer's batches (which lock accounts FOR UPDATE and read
+// closed_at under that lock), so no transfer can slip between the emptiness check and the close.
+const CLOSE_IF_EMPTY =
+  'UPDATE "ledger_accounts" SET "closed_at" = now() WHERE "id" = $1 AND "closed_at" IS NULL ' +
+  'AND "debits_pending" = 0 AND "credits_pending" = 0 AND "debits_posted" = "credits_posted" RETURNING "id"';
 
 @Injectable()
 export class AccountsRepository {
@@ -26,6 +31,12 @@ export class AccountsRepository {
       accounts.map((a) => JSON.stringify(a.metadata ?? {})),
     ]);
     return new Set(rows.map((row) => row.id));
+  }
+
+  /** True when this call closed it. */
+  async closeIfEmpty(id: string): Promise<boolean> {
+    const [rows] = await this.dataSource.query<[Array<{ id: string }>, number]>(CLOSE_IF_EMPTY, [id]);
+    return rows.length === 1;
   }
 
   async findByIds(ids: readonly string[]): Promise<AccountRow[]> {

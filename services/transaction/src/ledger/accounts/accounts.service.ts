@@ -1,5 +1,7 @@
 import {
   type AccountResult,
+  type CloseAccountRequest,
+  type CloseAccountResponse,
   type CreateAccountsRequest,
   type CreateAccountsResponse,
   type CreateLedgerAccount,
@@ -46,6 +48,17 @@ export class AccountsService {
       return { id: account.id, result, account: ledgerAccountOf(row) };
     });
     return { results };
+  }
+
+  /** Closes an empty account (see `CloseAccountRequest`); the emptiness check and the close are one statement. */
+  async close(request: CloseAccountRequest): Promise<CloseAccountResponse> {
+    if (!isRecord(request) || !isCanonicalUuid(request.id)) throw invalid('/id', 'must be a lower-case UUID');
+    const closedNow = await this.accounts.closeIfEmpty(request.id);
+    const [row] = await this.accounts.findByIds([request.id]);
+    if (!row) return { id: request.id, result: 'account_not_found' };
+    const account = ledgerAccountOf(row);
+    if (closedNow) return { id: row.id, result: 'closed', account };
+    return { id: row.id, result: account.closed ? 'already_closed' : 'not_empty', account };
   }
 
   /** The accounts found, in the order asked; unknown ids are left out. */
