@@ -27,7 +27,7 @@ export class ReconciliationGauge {
   private reading: Promise<void> | undefined;
 
   constructor(private readonly ledger: LedgerReadsRepository) {
-    source = this;
+    readThrough(this);
   }
 
   refresh(): Promise<void> {
@@ -57,6 +57,10 @@ export class ReconciliationGauge {
       this.logger.warn(`trial balance not read: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+}
+
+function readThrough(gauge: ReconciliationGauge): void {
+  source = gauge;
 }
 
 function imbalance(debits: string, credits: string): number {
