@@ -139,7 +139,11 @@ async function dropDatabases(prefix: string): Promise<void> {
   }
 }
 
-async function deleteBrokerNames(namespace: string): Promise<void> {
+/**
+ * Deletes what the services of a test namespace declare on the broker (RPC queues, consumer queues with their
+ * retry and parking-lot queues, the exchanges): for tests that run service processes themselves.
+ */
+export async function deleteBrokerNames(namespace: string): Promise<void> {
   const connection = await connect(TEST_AMQP_URL);
   try {
     const channel = await connection.createChannel();

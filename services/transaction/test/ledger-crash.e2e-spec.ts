@@ -6,6 +6,7 @@ import { Messaging } from '@kasho/messaging';
 import {
   createTestDatabase,
   createTestNamespace,
+  deleteBrokerNames,
   freePort,
   REPO_ROOT,
   TEST_AMQP_URL,
@@ -104,6 +105,8 @@ afterAll(async () => {
   await dataSource?.destroy();
   await client?.deleteTopology().catch(() => undefined);
   await client?.close();
+  // The killed service's own queues (its RPC queue) are not the client's to delete.
+  await deleteBrokerNames(namespace).catch(() => undefined);
   await database?.drop();
 });
 
