@@ -44,13 +44,17 @@ export class AccessTokenGuard implements CanActivate {
     @Optional() private readonly budget?: UserBudget,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [
       context.getHandler(),
       context.getClass(),
     ]);
+    // Synchronously: a public route should not pay for a promise.
     if (isPublic === true) return true;
+    return this.authenticate(context);
+  }
 
+  private async authenticate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<BearerRequest>();
     const reply = http.getResponse<ChallengeReply>();
