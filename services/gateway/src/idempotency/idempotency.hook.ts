@@ -18,7 +18,8 @@ export type OnSendHook = (
   request: IdempotentRequest,
   reply: SendingReply,
   payload: unknown,
-) => Promise<unknown>;
+  done: (error: Error | null, payload?: unknown) => void,
+) => void;
 
 /**
  * The Fastify onSend hook, where the final answer of a keyed request is known (status, headers, the serialized
@@ -27,9 +28,10 @@ export type OnSendHook = (
  * When Redis fails here the answer still goes out; the claim then lapses with its lease.
  */
 export function idempotencyOnSend(store: IdempotencyStore, logger: Logger): OnSendHook {
-  return async (request, reply, payload) => {
+  // Callback style: every answer passes here, and most (no Idempotency-Key) should not pay for a promise.
+  return (request, reply, payload, done) => {
     const state = request[IDEMPOTENCY_STATE];
-    if (state === undefined) return payload;
+    if (state === undefined) return done(null, payload);
     if (state.kind === 'replay') {
       const { record } = state;
       reply.code(record.status);
@@ -39,16 +41,17 @@ export function idempotencyOnSend(store: IdempotencyStore, logger: Logger): OnSe
         else reply.header(name, value);
       }
       reply.header('idempotent-replayed', 'true');
-      return record.body;
+      return done(null, record.body);
     }
-    try {
-      await settle(store, state, reply, payload, logger);
-    } catch (error) {
-      logger.warn(
-        `idempotency record not settled (the key stays claimed until its lease ends): ${reasonOf(error)}`,
-      );
-    }
-    return payload;
+    settle(store, state, reply, payload, logger).then(
+      () => done(null, payload),
+      (error: unknown) => {
+        logger.warn(
+          `idempotency record not settled (the key stays claimed until its lease ends): ${reasonOf(error)}`,
+        );
+        done(null, payload);
+      },
+    );
   };
 }
 
