@@ -1,17 +1,8 @@
-// Removes the RabbitMQ names a stack run under `namespace` declared (the RPC queue of each backend service and
-// the two exchanges), so benchmarks and end-to-end runs leave the shared broker as they found it.
-import { connect } from 'amqplib';
-import { SERVICES } from './workspace.mjs';
-
+// Removes the RabbitMQ names a stack run under `namespace` declared (each backend service's RPC queue, its event
+// consumers' queues with their retry and parking-lot queues, the two exchanges), so benchmarks and end-to-end runs
+// leave the shared broker as they found it: left behind, durable quorum queues pile up across runs. The list of
+// names lives in one place, `deleteBrokerNames` of @kasho/testing (loaded here once the workspace is built).
 export async function deleteStackTopology(url, namespace) {
-  const connection = await connect(url);
-  try {
-    const channel = await connection.createChannel();
-    for (const { name } of SERVICES)
-      if (name !== 'gateway') await channel.deleteQueue(`${namespace}rpc.${name}`);
-    await channel.deleteExchange(`${namespace}kasho.rpc`);
-    await channel.deleteExchange(`${namespace}kasho.events`);
-  } finally {
-    await connection.close();
-  }
+  const { deleteBrokerNames } = await import('@kasho/testing');
+  await deleteBrokerNames(namespace, url);
 }

@@ -141,10 +141,10 @@ async function dropDatabases(prefix: string): Promise<void> {
 
 /**
  * Deletes what the services of a test namespace declare on the broker (RPC queues, consumer queues with their
- * retry and parking-lot queues, the exchanges): for tests that run service processes themselves.
+ * retry and parking-lot queues, the exchanges): for tests and benchmarks that run service processes themselves.
  */
-export async function deleteBrokerNames(namespace: string): Promise<void> {
-  const connection = await connect(TEST_AMQP_URL);
+export async function deleteBrokerNames(namespace: string, url = TEST_AMQP_URL): Promise<void> {
+  const connection = await connect(url);
   try {
     const channel = await connection.createChannel();
     for (const service of BACKEND_SERVICES) {
