@@ -13,6 +13,7 @@ import readline from 'node:readline';
 import { assertNode24, checkInfrastructure, repoRoot } from '../lib/workspace.mjs';
 import { migrateAll, serviceEnvironment, servicePort } from '../lib/stack.mjs';
 import { measure } from './measure.mjs';
+import { processCpu } from './process-cpu.mjs';
 import { ledgerClientTransfer, ledgerTransfer, pickers, prepareLedger } from './ledger-workload.mjs';
 import { deleteStackTopology } from '../lib/broker-cleanup.mjs';
 import { dropDatabasesWithPrefix } from '../lib/drop-databases.mjs';
@@ -50,22 +51,19 @@ const base = {
 };
 const log = (line) => console.error(`ledger-profile: ${line}`);
 
-/** CPU seconds (user + system) of each process whose command matches, from /proc. */
+/** CPU µs (user + system) of the processes in each group `match` names, from /proc. */
 function cpuOf(match) {
-  const ticks = {};
+  const micros = {};
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const { comm, micros: used } = processCpu(pid);
       const group = match(pid, comm);
-      if (!group) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks[group] = (ticks[group] ?? 0) + Number(fields[11]) + Number(fields[12]);
+      if (group) micros[group] = (micros[group] ?? 0) + used;
     } catch {
       // gone
     }
   }
-  return ticks;
+  return micros;
 }
 
 let child;
@@ -132,7 +130,7 @@ try {
   console.log('\n| process | CPU s | % of one core | µs per transfer |');
   console.log('|---|---|---|---|');
   for (const group of ['service', 'postgres', 'rabbitmq', 'client', 'other']) {
-    const seconds = ((after[group] ?? 0) - (before[group] ?? 0)) / 100;
+    const seconds = ((after[group] ?? 0) - (before[group] ?? 0)) / 1e6;
     console.log(
       `| ${group} | ${seconds.toFixed(2)} | ${((seconds * 100000) / durationMs).toFixed(0)} | ` +
         `${((seconds * 1e6) / transfers).toFixed(0)} |`,

@@ -4,10 +4,18 @@ import { readFileSync } from 'node:fs';
 
 const TICK_US = 10_000; // USER_HZ is 100 on Linux
 
-export function processCpuMicros(pid) {
+/** A process's command name and CPU time so far (µs), from /proc/<pid>/stat. */
+export function processCpu(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+  return {
+    comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    micros: (Number(fields[11]) + Number(fields[12])) * TICK_US,
+  };
+}
+
+export function processCpuMicros(pid) {
+  return processCpu(pid).micros;
 }
 
 /** Runs `call` `count` times at `concurrency` and answers each named process's CPU µs per call. */
