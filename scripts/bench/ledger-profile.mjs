@@ -4,7 +4,8 @@
 // .cpuprofile lands in PROFILE_DIR (default /tmp/ledger-profile); open it in Chrome DevTools or summarise it.
 // PROFILE_WORKLOAD (random | hot, default random), PROFILE_CONCURRENCY (64), PROFILE_DURATION_MS (10000),
 // PROFILE_PATH (client: through @kasho/ledger-client, the default | message: one transfers.create per transfer),
-// BENCH_WALLETS (10000). Run: `node_modules/.bin/node scripts/bench/ledger-profile.mjs`.
+// BENCH_WALLETS (10000), PROFILE_SQL (statements run on the service's database after its migrations: try a schema
+// change without a migration). Run: `node_modules/.bin/node scripts/bench/ledger-profile.mjs`.
 import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
@@ -70,6 +71,7 @@ let child;
 let client;
 try {
   migrateAll(() => {}, base, ['transaction']);
+  if (process.env.PROFILE_SQL) await runSql(`${pgServer}/${dbPrefix}transaction`, process.env.PROFILE_SQL);
   mkdirSync(profileDir, { recursive: true });
   const env = serviceEnvironment('transaction', base);
   child = spawn(
@@ -151,6 +153,18 @@ try {
   log(`profile in ${profileDir}`);
 }
 process.exit(0);
+
+async function runSql(url, sql) {
+  const { default: pg } = await import('pg');
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    await db.query(sql);
+    log(`ran PROFILE_SQL: ${sql}`);
+  } finally {
+    await db.end();
+  }
+}
 
 function silent() {
   return { log() {}, warn() {}, error() {}, debug() {}, verbose() {} };

@@ -16,11 +16,17 @@ export type { IdempotentHandlerFunction, InboxHandlerFunction } from './events/e
 export { FAILURE_HEADERS } from './events/retry-policy';
 export type { ParkReason } from './events/retry-policy';
 
-export { Outbox, outboxRow } from './outbox/outbox';
-export type { OutboxRow } from './outbox/outbox';
-export type { OutboxItem } from './outbox/outbox';
+export { Outbox, outboxEvent, outboxReferenceRow, outboxRow, OUTBOX_REFERENCE_PREFIX } from './outbox/outbox';
+export type {
+  OutboxEvent,
+  OutboxExpander,
+  OutboxItem,
+  OutboxQuery,
+  OutboxReferenceRow,
+  OutboxRow,
+} from './outbox/outbox';
 export { OutboxRelay } from './outbox/outbox-relay';
-export type { OutboxPublisherPort } from './outbox/outbox-relay';
+export type { CommittedOutboxRow, OutboxPublisherPort } from './outbox/outbox-relay';
 export type { OutboundMessage } from './events/confirmed-publisher';
 export { OutboxMessageEntity } from './outbox/outbox-message.entity';
 export { InboxMessageEntity } from './outbox/inbox-message.entity';

@@ -18,7 +18,7 @@ import {
   type ResolvedMessagingOptions,
 } from './messaging-options';
 import { MessagingRetention } from './outbox/messaging-retention';
-import { nudgeOnOutboxCommit, Outbox } from './outbox/outbox';
+import { nudgeOnOutboxCommit, Outbox, OUTBOX_REFERENCE_PREFIX, type OutboxExpander } from './outbox/outbox';
 import { OutboxRelay, type OutboxPublisherPort } from './outbox/outbox-relay';
 import { RpcClient } from './rpc/rpc-client';
 import { RpcServer } from './rpc/rpc-server';
@@ -50,6 +50,7 @@ export class Messaging {
   private readonly confirmed: ConfirmedPublisher;
   private readonly metrics: MessagingMetrics = messagingMetrics();
   private dataSource: DataSource | undefined;
+  private readonly outboxExpanders = new Map<string, OutboxExpander>();
   private relay: OutboxRelay | undefined;
   private activeRetention: MessagingRetention | undefined;
   private removeNudge: (() => void) | undefined;
@@ -99,6 +100,15 @@ export class Messaging {
     this.dataSource = dataSource;
   }
 
+  /**
+   * Registers what reads back the events of this service's reference rows of `kind` (see `OutboxExpander`), for
+   * the relay; before `start()`.
+   */
+  useOutboxExpander(kind: string, expander: OutboxExpander): void {
+    if (this.started) throw new Error('useOutboxExpander must be called before start()');
+    this.outboxExpanders.set(OUTBOX_REFERENCE_PREFIX + kind, expander);
+  }
+
   get hasDataSource(): boolean {
     return this.dataSource !== undefined;
   }
@@ -141,6 +151,7 @@ export class Messaging {
         pollIntervalMs: outbox.pollIntervalMs,
         strictOrder: outbox.strictOrder,
         claimDelayMs: outbox.claimDelayMs,
+        expanders: this.outboxExpanders,
         publishTimeoutMs: this.options.publishTimeoutMs,
         logger: this.options.logger,
       },

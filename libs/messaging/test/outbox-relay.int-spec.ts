@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { register } from 'prom-client';
 import { defineEvent } from '@kasho/contracts';
 import { createTestNamespace, TEST_AMQP_URL } from '@kasho/testing';
-import { Messaging, outboxRow, type OutboxPublisherPort, type OutboxRelay } from '../src';
+import { randomUUID } from 'node:crypto';
+import {
+  Messaging,
+  outboxEvent,
+  type OutboxExpander,
+  outboxReferenceRow,
+  outboxRow,
+  type OutboxPublisherPort,
+  type OutboxRelay,
+} from '../src';
 import {
   createMessagingDatabase,
   teardown,
@@ -240,6 +249,97 @@ describe('transactional outbox and relay', () => {
       [[handedOver.id, orphan.id]],
     );
     expect(count).toBe(2);
+  });
+
+  it("publishes the events a reference row stands for, read back by its kind's expander; an unknown kind waits, marked failed", async () => {
+    // A writer whose own rows hold its events: each entry of a batch is one event, its id stored with it.
+    await db.dataSource.query(
+      'CREATE TABLE "entries" ("batch" uuid NOT NULL, "n" integer NOT NULL, "event_id" uuid NOT NULL)',
+    );
+    const expander: OutboxExpander = {
+      expand: (references, query) =>
+        Promise.all(
+          references.map(async (reference) => {
+            const rows = await query(
+              'SELECT "n", "event_id" FROM "entries" WHERE "batch" = $1 ORDER BY "n"',
+              [(reference as { batch: string }).batch],
+            );
+            if (rows.length === 0) return undefined;
+            return rows.map((row) =>
+              outboxEvent('transaction', {
+                event: LedgerEntryWritten,
+                payload: { n: row.n as number },
+                options: { id: row.event_id as string },
+              }),
+            );
+          }),
+        ),
+    };
+    producer.useOutboxExpander('entries', expander);
+    const relay = producer.createOutboxRelay(db.dataSource, { claimDelayMs: 0 });
+    const consumer = consumerSide.consumers.get('ledger-mails')!;
+    const before = consumer.stats.ok;
+
+    const batch = randomUUID();
+    const eventIds = [randomUUID(), randomUUID(), randomUUID()];
+    await db.dataSource.query(
+      'INSERT INTO "entries" ("batch", "n", "event_id") ' +
+        'SELECT $1, 8000 + i::integer, id FROM unnest($2::uuid[]) WITH ORDINALITY AS u(id, i)',
+      [batch, eventIds],
+    );
+    const [{ rows }] = await db.dataSource.query<Array<{ rows: Array<{ n: number; event_id: string }> }>>(
+      'SELECT json_agg(e ORDER BY e."n") AS "rows" FROM "entries" e WHERE "batch" = $1',
+      [batch],
+    );
+    const row = outboxReferenceRow(
+      'entries',
+      { batch },
+      rows.map((entry) =>
+        outboxEvent('transaction', {
+          event: LedgerEntryWritten,
+          payload: { n: entry.n },
+          options: { id: entry.event_id },
+        }),
+      ),
+    );
+    await db.dataSource.query(
+      'INSERT INTO "outbox_messages" ("id", "type", "payload", "headers") VALUES ($1, $2, $3::jsonb, \'{}\')',
+      [row.id, row.type, row.payload],
+    );
+    // Handed over after the commit: its three events go out from memory, the one row is marked.
+    relay.publishCommitted([row]);
+    await waitFor(() => consumer.stats.ok === before + 3, 'the three events of the row', 5_000);
+    await relay.flush();
+    expect(await pending()).toBe(0);
+
+    // Lost before it was marked: the relay reads the three back, the same messages, and the inbox drops them.
+    await db.dataSource.query('UPDATE "outbox_messages" SET "published_at" = NULL WHERE "id" = $1', [row.id]);
+    expect(await relay.relayOnce()).toBe(1);
+    expect(await pending()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const effectsOf = async () =>
+      db.dataSource.query<Array<{ n: number }>>(
+        'SELECT "n" FROM "effects" WHERE "event_id" = ANY($1) ORDER BY "n"',
+        [eventIds],
+      );
+    expect(await effectsOf()).toEqual([{ n: 8001 }, { n: 8002 }, { n: 8003 }]);
+
+    // A reference no expander reads: never published as if it were an event, kept with the reason.
+    const unknown = outboxReferenceRow('nobody-reads-this', { batch }, []);
+    await db.dataSource.query(
+      'INSERT INTO "outbox_messages" ("id", "type", "payload", "headers") VALUES ($1, $2, $3::jsonb, \'{}\')',
+      [unknown.id, unknown.type, unknown.payload],
+    );
+    expect(await relay.relayOnce()).toBe(0);
+    const [failed] = await db.dataSource.query<Array<{ attempts: number; last_error: string }>>(
+      'SELECT "attempts", "last_error" FROM "outbox_messages" WHERE "id" = $1 AND "published_at" IS NULL',
+      [unknown.id],
+    );
+    expect(failed).toEqual({
+      attempts: 1,
+      last_error: 'no outbox expander is registered for outbox-reference:nobody-reads-this',
+    });
+    await db.dataSource.query('DROP TABLE "entries"');
   });
 
   it("publishes right after the commit when the service's own relay runs (nudged, not polled)", async () => {

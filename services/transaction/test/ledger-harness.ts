@@ -1,19 +1,26 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'amqplib';
 import { loadConfig } from '@kasho/config';
 import {
   type CreateTransfer,
+  type EventEnvelope,
   type LedgerAccountType,
   ledgerRpc,
   type RpcContract,
+  type TransferEventPayload,
   type TransferResult,
 } from '@kasho/contracts';
 import { DomainError } from '@kasho/errors';
-import { Messaging, RpcClient } from '@kasho/messaging';
+import { Messaging, RpcClient, TopologyNames } from '@kasho/messaging';
 import { type RunningService, startService } from '@kasho/platform';
 import { createTestDatabase, createTestNamespace, freePort, type TestDatabase } from '@kasho/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { transactionEnv } from '../src/config';
+import { LedgerEventExpander } from '../src/ledger/events/ledger-event-expander';
+import { LEDGER_BATCH_EVENTS } from '../src/ledger/events/ledger-events';
+
+export type TransferEvent = EventEnvelope<TransferEventPayload>;
 
 /** One transaction service with its own database and broker namespace, for one test file. */
 export interface LedgerHarness {
@@ -28,6 +35,13 @@ export interface LedgerHarness {
   /** Moves `amount` from the currency's settlement account into `accountId`. */
   fund(accountId: string, amount: bigint, currency?: string): Promise<void>;
   balances(accountId: string): Promise<AccountTotals>;
+  /**
+   * The events of these transfers as the broker delivered them to a queue bound since the harness started, in
+   * delivery order; waits up to `timeoutMs` for one of each.
+   */
+  publishedEvents(transferIds: readonly string[], timeoutMs?: number): Promise<TransferEvent[]>;
+  /** The events of these transfers read back from their batches' outbox rows, as the relay would publish them. */
+  storedEvents(transferIds: readonly string[]): Promise<TransferEvent[]>;
   stop(): Promise<void>;
 }
 
@@ -58,6 +72,7 @@ export async function startLedgerHarness(
   });
   const rpc = service.app.get(RpcClient);
   const dataSource = service.app.get(DataSource);
+  const published = await captureTransferEvents(config.AMQP_URL, config.AMQP_NAMESPACE);
   const call = <Req, Res>(contract: RpcContract<Req, Res>, request: Req): Promise<Res> =>
     rpc.call(contract, request, { timeoutMs: 30_000 });
   const settlement = new Map<string, string>();
@@ -126,8 +141,39 @@ export async function startLedgerHarness(
         creditsPosted: BigInt(row.credits_posted),
       };
     },
+    async publishedEvents(transferIds, timeoutMs = 5_000) {
+      const wanted = new Set(transferIds);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const events = published.events.filter((event) => wanted.has(event.payload.transfer.id));
+        if (
+          new Set(events.map((event) => event.payload.transfer.id)).size === wanted.size ||
+          Date.now() > deadline
+        )
+          return events;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    async storedEvents(transferIds) {
+      const references = await dataSource.query<Array<{ payload: unknown }>>(
+        'SELECT o."payload" FROM "outbox_messages" o WHERE o."type" = $1 AND o."payload"->>\'transfer\' IN ' +
+          '(SELECT f."id"::text FROM "transfers" t JOIN "transfers" f ON f."batch_sequence" = t."batch_sequence" ' +
+          'AND f."batch_index" = 1 WHERE t."id" = ANY($2::uuid[])) ORDER BY o."sequence"',
+        [`outbox-reference:${LEDGER_BATCH_EVENTS}`, transferIds],
+      );
+      const expanded = await service.app.get(LedgerEventExpander).expand(
+        references.map((row) => row.payload),
+        (sql, parameters) => dataSource.query(sql, parameters),
+      );
+      const wanted = new Set(transferIds);
+      return expanded
+        .flatMap((events) => events ?? [])
+        .map((event) => event.envelope as TransferEvent)
+        .filter((event) => wanted.has(event.payload.transfer.id));
+    },
     async stop() {
       const messaging = service.app.get(Messaging);
+      await published.close();
       await service.stop();
       await messaging.deleteTopology();
       await database.drop();
@@ -194,4 +240,24 @@ export async function assertLedgerInvariants(dataSource: DataSource): Promise<vo
       `WHERE p."credit_account_id" = a."id" AND p."status" = 'pending'), 0)`,
   );
   expect(holds).toEqual([]);
+}
+
+/** An exclusive queue (gone with its connection) bound to the namespace's transfer events, filled as they come. */
+async function captureTransferEvents(
+  url: string,
+  namespace: string,
+): Promise<{ events: TransferEvent[]; close(): Promise<void> }> {
+  const connection = await connect(url);
+  const channel = await connection.createChannel();
+  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+  await channel.bindQueue(queue, new TopologyNames(namespace).eventsExchange, 'transaction.transfer.#');
+  const events: TransferEvent[] = [];
+  await channel.consume(
+    queue,
+    (message) => {
+      if (message) events.push(JSON.parse(message.content.toString('utf8')) as TransferEvent);
+    },
+    { noAck: true },
+  );
+  return { events, close: () => connection.close() };
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { LedgerClient } from '@kasho/ledger-client';
 import { runWithContext } from '@kasho/logging';
-import { RpcClient } from '@kasho/messaging';
+import { Messaging, RpcClient } from '@kasho/messaging';
 import { buildServiceDataSource } from '@kasho/platform';
-import { ledgerRpc, type TransferEventPayload, type TransferResult } from '@kasho/contracts';
+import { ledgerRpc, type TransferResult } from '@kasho/contracts';
 import { ErrorCode } from '@kasho/errors';
 import { transactionSchema } from '../src/database';
 import { LedgerExpiryService } from '../src/ledger/expiry/ledger-expiry.service';
@@ -88,25 +88,63 @@ describe('transfers', () => {
     const { transfers } = await ledger.call(ledgerRpc.lookupTransfers, { ids: [id, randomUUID()] });
     expect(transfers).toEqual([first.transfer]);
 
-    const events = await ledger.dataSource.query<
-      Array<{ type: string; payload: { payload: TransferEventPayload; correlationId: string } }>
-    >(`SELECT "type", "payload" FROM "outbox_messages" WHERE "payload"->'payload'->'transfer'->>'id' = $1`, [
-      id,
-    ]);
+    // Published once right after the commit; read back from the batch's outbox row, the same message.
+    const events = await ledger.publishedEvents([id]);
     expect(events).toHaveLength(1);
     expect(events[0].type).toBe('transaction.transfer.created.v1');
-    expect(events[0].payload.correlationId).toBe(correlationId);
-    expect(events[0].payload.payload).toMatchObject({
-      transfer: { id, amount: '250' },
+    expect(events[0].correlationId).toBe(correlationId);
+    expect(events[0].payload).toMatchObject({
+      transfer: { id, amount: '250', metadata: { order: 'o-1' } },
       debitAccount: { id: from, debitsPosted: '250', creditsPosted: '1000' },
       creditAccount: { id: to, creditsPosted: '250', debitsPosted: '0' },
     });
+    expect(await ledger.storedEvents([id])).toEqual(events);
     const [link] = await ledger.dataSource.query<Array<{ transfer_count: number }>>(
       'SELECT b."transfer_count" FROM "ledger_batches" b JOIN "transfers" t ON t."batch_sequence" = b."sequence" WHERE t."id" = $1',
       [id],
     );
     expect(link.transfer_count).toBeGreaterThanOrEqual(1);
     await assertLedgerInvariants(ledger.dataSource);
+  });
+
+  it("publishes a batch's events again from its one outbox row when the publication after the commit was lost", async () => {
+    const from = await ledger.account();
+    const to = await ledger.account();
+    await ledger.fund(from, 100n);
+    const [pendingId, singleId] = [randomUUID(), randomUUID()];
+    const answers = await ledger.transfer([
+      { ...single(pendingId, from, to, 30n), kind: 'pending' },
+      single(singleId, from, to, 20n),
+    ]);
+    expect(answers.map((answer) => answer.result)).toEqual(['created', 'created']);
+    const first = await ledger.publishedEvents([pendingId, singleId]);
+    expect(first.map((event) => event.type)).toEqual([
+      'transaction.transfer.created.v1',
+      'transaction.transfer.created.v1',
+    ]);
+    // The request's two transfers are one batch, and the batch one outbox row: a reference to its rows.
+    const references = await ledger.dataSource.query<Array<{ id: string }>>(
+      `SELECT "id" FROM "outbox_messages" WHERE "payload"->>'transfer' = ANY($1)`,
+      [[pendingId, singleId]],
+    );
+    expect(references).toHaveLength(1);
+    // As if the process died between the broker's confirm and marking the row: the relay claims it (once it is
+    // older than the fallback delay) and reads the events back from the transfers and history.
+    await ledger.dataSource.query(
+      `UPDATE "outbox_messages" SET "published_at" = NULL, "created_at" = now() - interval '1 hour' WHERE "id" = $1`,
+      [references[0].id],
+    );
+    const relay = ledger.service.app.get(Messaging).outboxRelay;
+    expect(await relay?.relayOnce()).toBe(1);
+    const deadline = Date.now() + 5_000;
+    let all = await ledger.publishedEvents([pendingId, singleId]);
+    while (all.length < 4 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      all = await ledger.publishedEvents([pendingId, singleId]);
+    }
+    // The same two messages again, ids included: a consumer's inbox drops them.
+    expect(all.slice(2)).toEqual(first);
+    expect(new Set(all.map((event) => event.id)).size).toBe(2);
   });
 
   it('refuses more than 8000 transfers in one request (422) and answers malformed ones invalid_transfer', async () => {
@@ -186,12 +224,8 @@ describe('transfers', () => {
     expect(e).toMatchObject({ status: 'fulfilled', value: [{ id: t5, result: 'created' }] });
     expect(await ledger.balances(from)).toMatchObject({ debitsPosted: 40n, creditsPosted: 100n });
 
-    const events = await ledger.dataSource.query<Array<{ id: string; correlationId: string }>>(
-      `SELECT "payload"->'payload'->'transfer'->>'id' AS "id", "payload"->>'correlationId' AS "correlationId" ` +
-        `FROM "outbox_messages" WHERE "payload"->'payload'->'transfer'->>'id' = ANY($1)`,
-      [[t1, t2, t3, t4, t5]],
-    );
-    expect(new Map(events.map((event) => [event.id, event.correlationId]))).toEqual(
+    const events = await ledger.publishedEvents([t1, t2, t3, t4, t5], 1_000);
+    expect(new Map(events.map((event) => [event.payload.transfer.id, event.correlationId]))).toEqual(
       new Map([
         [t3, 'corr-b'],
         [t5, 'corr-e'],
@@ -310,14 +344,14 @@ describe('two-phase transfers and expiry', () => {
     expect(rounds.reduce((a, b) => a + b, 0)).toBe(1);
     expect(await expiry.runOnce()).toBe(0);
     expect(await ledger.balances(wallet)).toMatchObject({ debitsPending: 0n, debitsPosted: 0n });
-    const rows = await ledger.dataSource.query<Array<{ kind: string }>>(
-      'SELECT "kind" FROM "transfers" WHERE "pending_id" = $1',
+    const rows = await ledger.dataSource.query<Array<{ id: string; kind: string }>>(
+      'SELECT "id", "kind" FROM "transfers" WHERE "pending_id" = $1',
       [pendingId],
     );
-    expect(rows).toEqual([{ kind: 'expire_pending' }]);
-    const events = await ledger.dataSource.query<unknown[]>(
-      `SELECT 1 FROM "outbox_messages" WHERE "type" = 'transaction.transfer.expired.v1' AND "payload"->'payload'->'transfer'->>'pendingId' = $1`,
-      [pendingId],
+    expect(rows.map((row) => row.kind)).toEqual(['expire_pending']);
+    const events = (await ledger.publishedEvents([rows[0].id])).filter(
+      (event) =>
+        event.type === 'transaction.transfer.expired.v1' && event.payload.transfer.pendingId === pendingId,
     );
     expect(events).toHaveLength(1);
     const post = {

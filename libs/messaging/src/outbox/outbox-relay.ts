@@ -6,7 +6,13 @@ import type { OutboundMessage } from '../events/confirmed-publisher';
 import { eventMessage } from '../events/event-publisher';
 import type { TopologyNames } from '../topology/topology';
 import type { MessagingLogger } from '../common/messaging-logger';
-import type { OutboxRow } from './outbox';
+import {
+  OUTBOX_REFERENCE_PREFIX,
+  type OutboxEvent,
+  type OutboxExpander,
+  type OutboxReferenceRow,
+  type OutboxRow,
+} from './outbox';
 
 /** What the relay needs from a publisher: publish in order, say which the broker confirmed. */
 export interface OutboxPublisherPort {
@@ -21,8 +27,13 @@ export interface OutboxRelayOptions {
   publishTimeoutMs: number;
   /** Claim only rows older than this (ms): see `publishCommitted`. */
   claimDelayMs: number;
+  /** By reference row type (`OUTBOX_REFERENCE_PREFIX` + kind): what reads their events back. */
+  expanders: ReadonlyMap<string, OutboxExpander>;
   logger: MessagingLogger;
 }
+
+/** A row handed to `publishCommitted`: an event row, or a reference row with its events. */
+export type CommittedOutboxRow = OutboxRow | OutboxReferenceRow;
 
 /** Rows one `publishCommitted` round publishes at most. */
 const DIRECT_ROUND_ROWS = 1000;
@@ -65,7 +76,7 @@ export class OutboxRelay {
   private nudged = false;
   private chain: Promise<unknown> = Promise.resolve();
   private lastBacklogSample = 0;
-  private direct: OutboxRow[] = [];
+  private direct: CommittedOutboxRow[] = [];
   private directRound: Promise<void> | undefined;
 
   constructor(
@@ -105,7 +116,7 @@ export class OutboxRelay {
    * is marked published; one that is not (or whose mark fails) stays for the relay, which claims it once it is
    * `claimDelayMs` old. Fire and forget: failures are logged, never thrown.
    */
-  publishCommitted(rows: readonly OutboxRow[]): void {
+  publishCommitted(rows: readonly CommittedOutboxRow[]): void {
     if (rows.length === 0) return;
     this.direct.push(...rows);
     this.directRound ??= this.publishDirect().finally(() => {
@@ -117,27 +128,53 @@ export class OutboxRelay {
     while (this.direct.length > 0) {
       const rows = this.direct.splice(0, DIRECT_ROUND_ROWS);
       try {
-        const outcomes = await this.publisher.publishBatch(
+        const confirmed = await this.publishRows(
           rows.map((row) =>
-            eventMessage(this.options.names, row.envelope, row.messageHeaders, Buffer.from(row.payload)),
+            'events' in row
+              ? row.events.map((event) => this.eventMessage(event))
+              : [
+                  eventMessage(
+                    this.options.names,
+                    row.envelope,
+                    row.messageHeaders,
+                    Buffer.from(row.payload),
+                  ),
+                ],
           ),
-          this.options.publishTimeoutMs,
         );
-        const confirmed = rows.filter((_, index) => outcomes[index]).map((row) => row.id);
-        if (confirmed.length > 0) await this.dataSource.query(MARK_PUBLISHED, [confirmed]);
-        if (confirmed.length < rows.length) {
+        const ids = rows.filter((_, index) => confirmed[index]).map((row) => row.id);
+        if (ids.length > 0) await this.dataSource.query(MARK_PUBLISHED, [ids]);
+        if (ids.length < rows.length) {
           this.options.logger.warn(
-            `Outbox: ${rows.length - confirmed.length} of ${rows.length} committed events not confirmed; ` +
+            `Outbox: ${rows.length - ids.length} of ${rows.length} committed rows not confirmed; ` +
               'the relay will publish them',
           );
         }
       } catch (error) {
         this.options.logger.warn(
-          `Outbox: publishing ${rows.length} committed events failed (the relay will publish them): ` +
+          `Outbox: publishing ${rows.length} committed rows failed (the relay will publish them): ` +
             errorMessage(error),
         );
       }
     }
+  }
+
+  /**
+   * Publishes each row's messages, all rows' in one ordered batch; answers per row whether the broker confirmed
+   * every message of it (a row is marked published only then: a row republished in part is whole again).
+   */
+  private async publishRows(messagesByRow: ReadonlyArray<readonly OutboundMessage[]>): Promise<boolean[]> {
+    const outcomes = await this.publisher.publishBatch(messagesByRow.flat(), this.options.publishTimeoutMs);
+    let next = 0;
+    return messagesByRow.map((messages) => {
+      const confirmed = outcomes.slice(next, next + messages.length).every(Boolean);
+      next += messages.length;
+      return confirmed;
+    });
+  }
+
+  private eventMessage(event: OutboxEvent): OutboundMessage {
+    return eventMessage(this.options.names, event.envelope, event.headers);
   }
 
   /** Publishes until nothing is left (or `timeoutMs` passed): graceful shutdown, and tests. */
@@ -221,20 +258,67 @@ export class OutboxRelay {
     ])) as ClaimedRow[];
     if (rows.length === 0) return 0;
 
-    const outcomes = await this.publisher.publishBatch(
-      rows.map((row) => this.toMessage(row)),
-      this.options.publishTimeoutMs,
-    );
-    const confirmed = rows.filter((_, index) => outcomes[index]).map((row) => row.id);
-    const failed = rows.filter((_, index) => !outcomes[index]).map((row) => row.id);
+    const { messages, unreadable } = await this.messagesOf(rows, queryRunner);
+    const publishable = rows.filter((row) => !unreadable.has(row.id));
+    const outcomes = await this.publishRows(publishable.map((row) => messages.get(row.id) ?? []));
+    const confirmed = publishable.filter((_, index) => outcomes[index]).map((row) => row.id);
+    const failed = publishable.filter((_, index) => !outcomes[index]).map((row) => row.id);
     if (confirmed.length > 0) await queryRunner.query(MARK_PUBLISHED, [confirmed]);
     if (failed.length > 0) {
       await queryRunner.query(MARK_FAILED, [failed, 'the broker did not confirm the message']);
       this.options.logger.warn(
-        `Outbox relay: ${failed.length} of ${rows.length} events not confirmed; will retry`,
+        `Outbox relay: ${failed.length} of ${rows.length} rows not confirmed; will retry`,
       );
     }
+    for (const [reason, ids] of groupBy(unreadable)) {
+      await queryRunner.query(MARK_FAILED, [ids, reason]);
+      this.options.logger.error(`Outbox relay: ${ids.length} rows not published: ${reason}`);
+    }
     return confirmed.length;
+  }
+
+  /**
+   * Each claimed row's messages: an event row's own, a reference row's read back by the expander of its type
+   * (one call per type, in the claiming transaction). A reference row no expander is registered for is unreadable
+   * (marked failed with the reason, kept for when one is).
+   */
+  private async messagesOf(
+    rows: readonly ClaimedRow[],
+    queryRunner: QueryRunner,
+  ): Promise<{ messages: Map<string, OutboundMessage[]>; unreadable: Map<string, string> }> {
+    const messages = new Map<string, OutboundMessage[]>();
+    const unreadable = new Map<string, string>();
+    const references = new Map<string, ClaimedRow[]>();
+    for (const row of rows) {
+      if (!row.type.startsWith(OUTBOX_REFERENCE_PREFIX)) {
+        messages.set(row.id, [this.toMessage(row)]);
+        continue;
+      }
+      const ofType = references.get(row.type) ?? [];
+      ofType.push(row);
+      references.set(row.type, ofType);
+    }
+    for (const [type, ofType] of references) {
+      const expander = this.options.expanders.get(type);
+      if (!expander) {
+        for (const row of ofType) unreadable.set(row.id, `no outbox expander is registered for ${type}`);
+        continue;
+      }
+      const events = await expander.expand(
+        ofType.map((row) => row.payload),
+        (sql, parameters) => queryRunner.query(sql, parameters) as Promise<Array<Record<string, unknown>>>,
+      );
+      ofType.forEach((row, index) => {
+        const rowEvents = events[index];
+        if (rowEvents === undefined) unreadable.set(row.id, `the ${type} expander could not read its events`);
+        else
+          messages.set(
+            row.id,
+            rowEvents.map((event) => this.eventMessage(event)),
+          );
+      });
+    }
+    return { messages, unreadable };
   }
 
   private toMessage(row: ClaimedRow): OutboundMessage {
@@ -264,4 +348,11 @@ export class OutboxRelay {
       this.options.logger.warn(`Outbox backlog sample failed: ${errorMessage(error)}`);
     }
   }
+}
+
+/** Row ids by reason. */
+function groupBy(reasons: ReadonlyMap<string, string>): Map<string, string[]> {
+  const grouped = new Map<string, string[]>();
+  for (const [id, reason] of reasons) grouped.set(reason, [...(grouped.get(reason) ?? []), id]);
+  return grouped;
 }

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager, EntitySubscriberInterface } from 'typeorm';
 import type { EventEnvelope, ServiceName } from '@kasho/contracts';
 import { CORRELATION_ID_HEADER, injectTraceContext } from '../common/message-headers';
+import { uuidv7 } from '@kasho/logging';
 import { createEventEnvelope, type EnvelopeOptions, type EventTypeOf } from '../events/event-envelope';
 
 const INSERT_OUTBOX_ROW =
@@ -29,14 +30,58 @@ export interface OutboxRow<P = unknown> {
   messageHeaders: Record<string, unknown>;
 }
 
+/** One event as the outbox publishes it: the envelope, and the headers its message carries. */
+export interface OutboxEvent<P = unknown> {
+  envelope: EventEnvelope<P>;
+  headers: Record<string, unknown>;
+}
+
+/**
+ * The type prefix of a reference row: a row that holds no event, only a reference to state committed in the same
+ * transaction, from which the `OutboxExpander` registered for its type reads the events back. For a writer whose
+ * own rows already hold everything its events say (the ledger: transfers and balance history), so each event is
+ * not written twice.
+ */
+export const OUTBOX_REFERENCE_PREFIX = 'outbox-reference:';
+
+/** A reference row, and (in memory, for the publication right after its commit) the events it stands for. */
+export interface OutboxReferenceRow {
+  id: string;
+  /** `OUTBOX_REFERENCE_PREFIX` + the kind its expander is registered for. */
+  type: string;
+  /** The reference, JSON. */
+  payload: string;
+  events: readonly OutboxEvent[];
+}
+
+/** A query in the relay's claiming transaction (node-postgres placeholders). */
+export type OutboxQuery = (sql: string, parameters?: unknown[]) => Promise<Array<Record<string, unknown>>>;
+
+/**
+ * Reads back the events of reference rows of one kind. It must answer exactly the events the writer handed to
+ * `publishCommitted` (same ids, so a consumer's inbox drops a second delivery), from committed rows alone.
+ */
+export interface OutboxExpander {
+  /**
+   * The events of each reference (parsed `payload`s, in sequence order), in the order they are published;
+   * undefined for one that cannot be read (the relay keeps its row, marked failed with the reason).
+   */
+  expand(references: readonly unknown[], query: OutboxQuery): Promise<Array<OutboxEvent[] | undefined>>;
+}
+
+/** The envelope and headers an event is published with: its correlation id and the current trace context. */
+export function outboxEvent<P>(producer: ServiceName, item: OutboxItem<P>): OutboxEvent<P> {
+  const envelope = createEventEnvelope(producer, item.event, item.payload, item.options);
+  return { envelope, headers: injectTraceContext({ [CORRELATION_ID_HEADER]: envelope.correlationId }) };
+}
+
 /**
  * The row an event becomes: its envelope, and headers carrying the correlation id and the trace context of the
  * work that caused it (so the consumer's span joins that trace). The one definition of the outbox's row format,
- * for `Outbox` and for a writer that inserts rows with its own statement (the ledger's batch writer).
+ * for `Outbox` and for a writer that inserts rows with its own statement.
  */
 export function outboxRow<P>(producer: ServiceName, item: OutboxItem<P>): OutboxRow<P> {
-  const envelope = createEventEnvelope(producer, item.event, item.payload, item.options);
-  const headers = injectTraceContext({ [CORRELATION_ID_HEADER]: envelope.correlationId });
+  const { envelope, headers } = outboxEvent(producer, item);
   return {
     envelope,
     id: envelope.id,
@@ -45,6 +90,15 @@ export function outboxRow<P>(producer: ServiceName, item: OutboxItem<P>): Outbox
     headers: JSON.stringify(headers),
     messageHeaders: headers,
   };
+}
+
+/** A reference row of `kind` (see `OutboxExpander`), written by the caller's own statement in its transaction. */
+export function outboxReferenceRow(
+  kind: string,
+  reference: unknown,
+  events: readonly OutboxEvent[],
+): OutboxReferenceRow {
+  return { id: uuidv7(), type: OUTBOX_REFERENCE_PREFIX + kind, payload: JSON.stringify(reference), events };
 }
 
 /** Marks a transaction that wrote outbox rows; its commit nudges this process's relay. */

@@ -2,14 +2,19 @@ import { AuditLog } from '@kasho/audit';
 import { loadConfig } from '@kasho/config';
 import { Module } from '@nestjs/common';
 import { ledgerWriteEnv } from '../../config';
+import { LedgerEventExpander } from '../events/ledger-event-expander';
 import { LedgerWriteRepository } from './ledger-write.repository';
 import { LEDGER_WRITER_OPTIONS, LedgerWriter, type LedgerWriterOptions } from './ledger-writer';
 
-/** The ledger's one write path (group commit); transfers, admin transfers and the expiry job submit to it. */
+/**
+ * The ledger's one write path (group commit); transfers, admin transfers and the expiry job submit to it. Its
+ * events leave through one outbox reference row per batch, read back by LedgerEventExpander when needed.
+ */
 @Module({
   providers: [
     LedgerWriteRepository,
     LedgerWriter,
+    LedgerEventExpander,
     { provide: AuditLog, useValue: new AuditLog() },
     {
       provide: LEDGER_WRITER_OPTIONS,

@@ -59,12 +59,12 @@ const LOCK_PENDINGS_READ_EXISTING: QueryConfig = {
 };
 
 /**
- * The batch's state changes and outbox rows in one statement, then the chain lock: it is taken last (its argument depends on every
+ * The batch's state changes and its outbox row in one statement, then the chain lock: it is taken last (its argument depends on every
  * write's row count, so the writes run first) and held to the commit, so batches overlap everywhere but in
  * appending their link and committing.
  */
 const WRITE_STATE: QueryConfig = {
-  name: 'ledger_write_state_v3',
+  name: 'ledger_write_state_v4',
   text:
     'WITH a AS (UPDATE "ledger_accounts" AS a SET "debits_pending" = u.debits_pending, ' +
     '"debits_posted" = u.debits_posted, "credits_pending" = u.credits_pending, ' +
@@ -81,12 +81,9 @@ const WRITE_STATE: QueryConfig = {
     '$16::uuid[], $17::uuid[], $18::bigint[], $19::text[], $20::text[], $21::timestamptz[], $22::uuid[], ' +
     '$23::timestamptz[]) ON CONFLICT ("id") DO UPDATE SET "status" = EXCLUDED."status", ' +
     '"resolved_by" = EXCLUDED."resolved_by", "resolved_at" = EXCLUDED."resolved_at" RETURNING 1), ' +
-    // The rows Outbox.enqueueMany would write, as one JSON array (not four text[] literals: node-postgres escapes
-    // every quote of every envelope into those, which cost more CPU than anything else it sends); ORDINALITY keeps
-    // the array order, so the relay's sequence follows the batch.
-    'o AS (INSERT INTO "outbox_messages" ("id", "type", "payload", "headers") SELECT (e->>\'id\')::uuid, ' +
-    "e->>'type', e->'payload', e->'headers' FROM jsonb_array_elements($24::jsonb) WITH ORDINALITY " +
-    'AS t(e, position) ORDER BY position RETURNING 1) ' +
+    // The batch's one outbox row: a reference to its events, which its transfers and history hold.
+    'o AS (INSERT INTO "outbox_messages" ("id", "type", "payload", "headers") ' +
+    "VALUES ($24::uuid, $25::text, $26::jsonb, '{}'::jsonb) RETURNING 1) " +
     "SELECT pg_advisory_xact_lock(hashtext('kasho.ledger.chain') + 0 * ((SELECT count(*) FROM a) + " +
     '(SELECT count(*) FROM h) + (SELECT count(*) FROM p) + (SELECT count(*) FROM o))) IS NULL AS "locked"',
 };
@@ -149,14 +146,12 @@ async function pipelined<T extends unknown[]>(queries: { [K in keyof T]: Promise
   return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as T;
 }
 
-/** One outbox row, as `Outbox.enqueueMany` writes it. */
-export interface OutboxRow {
+/** The batch's outbox row (a reference row: see LedgerEventExpander). */
+export interface OutboxReference {
   id: string;
   type: string;
-  /** The envelope, JSON. */
+  /** The reference, JSON. */
   payload: string;
-  /** The message headers, JSON. */
-  headers: string;
 }
 
 interface LockedAccountRow {
@@ -210,7 +205,7 @@ export interface BatchWrite {
   accounts: ReadonlyArray<{ state: AccountState; lastSequence: bigint }>;
   history: readonly HistoryWrite[];
   pendings: readonly PendingWrite[];
-  outbox: readonly OutboxRow[];
+  outbox: OutboxReference;
   transfers: readonly StoredTransfer[];
   /** The link's time and the history rows'. */
   now: Date;
@@ -268,7 +263,7 @@ export class LedgerWriteRepository {
   }
 
   /**
-   * Flight 2: the state changes and outbox rows, the chain lock, the link and the transfers, and (when `commit`)
+   * Flight 2: the state changes and the outbox row, the chain lock, the link and the transfers, and (when `commit`)
    * COMMIT. Answers the link the database appended.
    */
   async write(db: LedgerConnection, write: BatchWrite, commit: boolean): Promise<AppendedLink> {
@@ -377,17 +372,10 @@ function stateValues({ accounts, history, pendings, outbox, now }: BatchWrite): 
     pendings.map((p) => p.state.expiresAt?.toISOString() ?? null),
     pendings.map((p) => p.resolvedBy),
     pendings.map((p) => p.resolvedAt?.toISOString() ?? null),
-    outboxJson(outbox),
+    outbox.id,
+    outbox.type,
+    outbox.payload,
   ];
-}
-
-/** `[{"id":…,"type":…,"payload":<payload>,"headers":<headers>}, …]`: payload and headers are JSON already. */
-function outboxJson(outbox: readonly OutboxRow[]): string {
-  const rows = outbox.map(
-    (o) =>
-      `{"id":${JSON.stringify(o.id)},"type":${JSON.stringify(o.type)},"payload":${o.payload},"headers":${o.headers}}`,
-  );
-  return `[${rows.join(',')}]`;
 }
 
 /** `batch_index` 1, 2, 3, ... is the order the link's digest covers. */

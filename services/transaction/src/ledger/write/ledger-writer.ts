@@ -1,9 +1,8 @@
 import { AuditLog, type AuditEntryInput } from '@kasho/audit';
-import { ledgerEvents, type TransferEventPayload } from '@kasho/contracts';
 import { isRetryableTransactionError } from '@kasho/database';
 import { DomainError, ErrorCode } from '@kasho/errors';
 import { currentContext } from '@kasho/logging';
-import { Messaging, outboxRow, type OutboxItem } from '@kasho/messaging';
+import { Messaging, outboxReferenceRow } from '@kasho/messaging';
 import { getOrCreateCounter, getOrCreateHistogram } from '@kasho/observability';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { Client } from 'pg';
@@ -14,12 +13,11 @@ import {
   type BatchOutcome,
   type BatchRequest,
   type ExpiryRequest,
-  type StoredTransfer,
   type TransferOutcome,
 } from '../engine/engine.types';
+import { batchEvents, batchReference, LEDGER_BATCH_EVENTS } from '../events/ledger-events';
 import { isCanonicalUuid } from '../ledger-ids';
 import { batchDigest, linkHash } from '../ledger-hash';
-import { transferOf } from '../ledger-mappers';
 import {
   type HistoryWrite,
   type LedgerConnection,
@@ -352,9 +350,10 @@ export class LedgerWriter implements BeforeApplicationShutdown {
         : [],
     );
     const digest = batchDigest(outcome.created);
-    const outbox = events(outcome, correlationsOf(batch, outcome)).map((item) =>
-      outboxRow('transaction', item),
-    );
+    // One outbox row for the batch's events, a reference: the transfers and history rows written with it hold
+    // every field of them (see LedgerEventExpander).
+    const events = batchEvents(outcome.created, outcome.changes, correlationsOf(batch, outcome));
+    const outbox = outboxReferenceRow(LEDGER_BATCH_EVENTS, batchReference(outcome.created, events), events);
     const link = await this.repository.write(
       db,
       {
@@ -378,7 +377,7 @@ export class LedgerWriter implements BeforeApplicationShutdown {
       await db.query('COMMIT');
     }
     // Committed: the events leave now, from memory; the relay is the fallback (LEDGER_OUTBOX_FALLBACK_DELAY_MS).
-    this.messaging.outboxRelay?.publishCommitted(outbox);
+    this.messaging.outboxRelay?.publishCommitted([outbox]);
     // The database computed the link's hash (under the chain lock, with no round trip); it must be linkHash's.
     // `ledger-verify` would name this link; say so at once.
     const expected = linkHash({ sequence: link.sequence, createdAt: now, digest, prevHash: link.prevHash });
@@ -496,17 +495,6 @@ function pendingWrites(outcome: BatchOutcome, now: Date): PendingWrite[] {
   });
 }
 
-const EVENT_OF_KIND = {
-  single: ledgerEvents.transferCreated,
-  pending: ledgerEvents.transferCreated,
-  post_pending: ledgerEvents.transferPosted,
-  void_pending: ledgerEvents.transferVoided,
-  expire_pending: ledgerEvents.transferExpired,
-} as const;
-
-type Balances = TransferEventPayload['debitAccount'];
-
-/** One event per created transfer, naming both accounts with their balances right after it. */
 /** Which request's correlation id each transfer the batch created belongs to. */
 function correlationsOf(batch: readonly Queued[], outcome: BatchOutcome): Map<string, string> {
   const correlations = new Map<string, string>();
@@ -517,42 +505,4 @@ function correlationsOf(batch: readonly Queued[], outcome: BatchOutcome): Map<st
     }
   });
   return correlations;
-}
-
-function events(
-  outcome: BatchOutcome,
-  correlations: ReadonlyMap<string, string>,
-): Array<OutboxItem<TransferEventPayload>> {
-  const after = new Map<string, Balances>();
-  for (const change of outcome.changes) {
-    after.set(`${change.transferId}:${change.accountId}`, {
-      id: change.accountId,
-      debitsPending: change.debitsPending.toString(),
-      debitsPosted: change.debitsPosted.toString(),
-      creditsPending: change.creditsPending.toString(),
-      creditsPosted: change.creditsPosted.toString(),
-    });
-  }
-  const final = new Map(outcome.accounts.map((account) => [account.id, account]));
-  const balances = (transfer: StoredTransfer, accountId: string): Balances => {
-    const change = after.get(`${transfer.id}:${accountId}`);
-    if (change) return change;
-    const account = final.get(accountId);
-    return {
-      id: accountId,
-      debitsPending: account?.debitsPending.toString() ?? '0',
-      debitsPosted: account?.debitsPosted.toString() ?? '0',
-      creditsPending: account?.creditsPending.toString() ?? '0',
-      creditsPosted: account?.creditsPosted.toString() ?? '0',
-    };
-  };
-  return outcome.created.map((transfer) => ({
-    event: EVENT_OF_KIND[transfer.kind],
-    payload: {
-      transfer: transferOf(transfer),
-      debitAccount: balances(transfer, transfer.debitAccountId),
-      creditAccount: balances(transfer, transfer.creditAccountId),
-    },
-    options: { occurredAt: transfer.createdAt, correlationId: correlations.get(transfer.id) },
-  }));
 }
