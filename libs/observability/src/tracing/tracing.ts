@@ -23,6 +23,8 @@ export interface TracingOptions {
 }
 
 export interface TracingHandle {
+  /** Whether spans go to an exporter; without one, only spans a caller sampled record. */
+  readonly exported: boolean;
   /** Flushes pending spans, then unregisters the provider, propagator and context manager. Safe to call twice. */
   shutdown(): Promise<void>;
 }
@@ -34,6 +36,11 @@ type GlobalWithTracing = typeof globalThis & { [STATE]?: TracingHandle };
 
 export function isTracingStarted(): boolean {
   return (globalThis as GlobalWithTracing)[STATE] !== undefined;
+}
+
+/** Tracing started without an exporter: a span records only where the caller sampled the trace. */
+export function isTracingUnexported(): boolean {
+  return (globalThis as GlobalWithTracing)[STATE]?.exported === false;
 }
 
 /**
@@ -78,6 +85,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
 
   let stopped: Promise<void> | undefined;
   const handle: TracingHandle = {
+    exported: spanProcessors.length > 0,
     shutdown() {
       stopped ??= (async () => {
         try {

@@ -36,7 +36,8 @@ export function registerEdgeHooks(app: NestFastifyApplication): void {
 }
 
 function pathOf(request: { url: string }): string {
-  return request.url.split('?')[0] ?? '/';
+  const query = request.url.indexOf('?');
+  return query === -1 ? request.url : request.url.slice(0, query);
 }
 
 /**
