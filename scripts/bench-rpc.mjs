@@ -5,7 +5,9 @@
 //   4. HTTP GET /status/auth on plain NestJS-on-Fastify (nothing of Kasho's around it) making 3's RPC: what the
 //      framework itself costs on top of the RPC,
 //   5. HTTP GET /v1/status/auth through the real gateway (hooks, guards, tracing, metrics, rate limits, logging).
-// The gateway adds no more than NestJS-on-Fastify's own cost when 5 ≈ 4 (throughput ratio, and p50 beyond 3).
+// Goal (issue 2): the gateway adds no more than NestJS-on-Fastify's own cost: what the gateway costs beyond plain
+// NestJS-on-Fastify (5 − 4) is at most what NestJS-on-Fastify costs beyond the RPC itself (4 − 3), on p50 at every
+// concurrency and in CPU per request; and 2 is at least 70 % of 1 at every concurrency.
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -35,6 +37,7 @@ const namespace = `bench.${runId}.`;
 const rows = [];
 const results = {};
 const cpuRows = [];
+const cpu = {};
 const record = (label, concurrency, result, reference) => {
   results[`${label}@${concurrency}`] = result;
   rows.push(formatRow(label, concurrency, result, reference));
@@ -111,11 +114,22 @@ try {
   // CPU per request by process (from /proc), the same 4,000 requests each way: what the gateway's own work costs,
   // beside what plain NestJS-on-Fastify costs for the same call, whatever else the machine is doing.
   const pid = (name) => stack.children.find((entry) => entry.name === name).child.pid;
-  for (const [label, url, ownPid] of [
-    ['plain Nest-on-Fastify', `http://127.0.0.1:${plainPort}/status/auth`, plain.pid],
-    ['gateway', `${gateway}/v1/status/auth`, pid('gateway')],
+  // The RPC client's own share: this process making the same call without HTTP.
+  cpu.rpcClient = (
+    await cpuPerCall(
+      () => client.rpcClient.call(systemStatusRpc('auth'), {}),
+      { count: 4000, concurrency: 16 },
+      {
+        client: process.pid,
+      },
+    )
+  ).client;
+  cpuRows.push(`| the RPC client alone (this process, no HTTP) | ${cpu.rpcClient.toFixed(0)} | — |`);
+  for (const [key, label, url, ownPid] of [
+    ['plain', 'plain Nest-on-Fastify', `http://127.0.0.1:${plainPort}/status/auth`, plain.pid],
+    ['gateway', 'gateway', `${gateway}/v1/status/auth`, pid('gateway')],
   ]) {
-    const cpu = await cpuPerCall(
+    const measured = await cpuPerCall(
       httpGetter(url, 16),
       { count: 4000, concurrency: 16 },
       {
@@ -123,7 +137,8 @@ try {
         auth: pid('auth'),
       },
     );
-    cpuRows.push(`| ${label} | ${cpu.http.toFixed(0)} | ${cpu.auth.toFixed(0)} |`);
+    cpu[key] = measured.http;
+    cpuRows.push(`| ${label} | ${measured.http.toFixed(0)} | ${measured.auth.toFixed(0)} |`);
   }
 } finally {
   plain.kill('SIGTERM');
@@ -136,21 +151,41 @@ try {
 console.log('\n| path | concurrency | round trips/s | p50 ms | p99 ms | vs reference | errors |');
 console.log('|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
-console.log(
-  '\nOn p50, beyond the RPC itself: the gateway against plain NestJS-on-Fastify making the same call:',
-);
-for (const c of concurrencies) {
-  const rpc = results[`RPC auth system.status (no HTTP)@${c}`].p50;
-  const gatewayAdds = results[`HTTP /v1/status/auth via the gateway@${c}`].p50 - rpc;
-  const nestAdds = results[`HTTP /status/auth on plain Nest-on-Fastify (reference)@${c}`].p50 - rpc;
-  console.log(
-    `  c=${c}: gateway adds ${gatewayAdds.toFixed(3)} ms; NestJS-on-Fastify's own ${nestAdds.toFixed(3)} ms`,
-  );
-}
+const verdicts = [];
+const verdict = (met, text) => {
+  verdicts.push(met);
+  console.log(`- ${met ? 'met' : 'NOT met'}: ${text}`);
+};
 console.log('\nCPU per request at concurrency 16 (µs, from /proc; 4,000 requests each):');
-console.log('\n| HTTP process | its CPU µs per request | auth service CPU µs per request |');
+console.log('\n| process | its CPU µs per request | auth service CPU µs per request |');
 console.log('|---|---|---|');
 for (const row of cpuRows) console.log(row);
+
+console.log('\nGoal:');
+for (const c of concurrencies) {
+  const library =
+    results[`@kasho/messaging RPC@${c}`].perSecond / results[`bare amqplib (reference)@${c}`].perSecond;
+  verdict(
+    library >= 0.7,
+    `c=${c}: the library's RPC at ${(library * 100).toFixed(0)} % of bare amqplib (≥ 70 %)`,
+  );
+}
+for (const c of concurrencies) {
+  const rpc = results[`RPC auth system.status (no HTTP)@${c}`].p50;
+  const nest = results[`HTTP /status/auth on plain Nest-on-Fastify (reference)@${c}`].p50;
+  const gateway = results[`HTTP /v1/status/auth via the gateway@${c}`].p50;
+  verdict(
+    gateway - nest <= nest - rpc,
+    `c=${c}, p50: the gateway adds ${(gateway - nest).toFixed(3)} ms to plain NestJS-on-Fastify, whose own cost ` +
+      `beyond the RPC is ${(nest - rpc).toFixed(3)} ms`,
+  );
+}
+verdict(
+  cpu.gateway - cpu.plain <= cpu.plain - cpu.rpcClient,
+  `CPU per request: the gateway adds ${(cpu.gateway - cpu.plain).toFixed(0)} µs to plain NestJS-on-Fastify, whose ` +
+    `own cost beyond the RPC client's ${cpu.rpcClient.toFixed(0)} µs is ${(cpu.plain - cpu.rpcClient).toFixed(0)} µs`,
+);
+console.log(verdicts.every(Boolean) ? '\nGOAL MET' : '\nGOAL NOT MET');
 process.exit(0);
 
 /** Plain NestJS-on-Fastify with the same RPC, as its own process like the gateway; resolves once it listens. */
