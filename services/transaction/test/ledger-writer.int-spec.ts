@@ -468,4 +468,18 @@ describe('verify', () => {
     });
     expect((await verifyLedger(ledger.dataSource)).orphanTransfers).toBe(1);
   });
+
+  it('reports a transfer inserted behind the writer, naming a chain link that does not exist', async () => {
+    const before = (await verifyLedger(ledger.dataSource)).orphanTransfers;
+    const from = await ledger.account();
+    const to = await ledger.account();
+    // Transfers have no foreign key to their link (the writer appends both in one statement): only verify sees this.
+    await ledger.dataSource.query(
+      'INSERT INTO "transfers" ("id", "kind", "debit_account_id", "credit_account_id", "amount", "currency", "code", ' +
+        '"reference", "description", "batch_sequence", "batch_index", "created_at") ' +
+        "VALUES ($1, 'single', $2, $3, 5, 'EUR', 1, 'forged', 'forged', 999999999, 1, now())",
+      [randomUUID(), from, to],
+    );
+    expect((await verifyLedger(ledger.dataSource)).orphanTransfers).toBe(before + 1);
+  });
 });

@@ -1,13 +1,14 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
-import { LedgerBatchEntity } from './ledger-batch.entity';
+import { Check, Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 
 /**
  * An immutable transfer (a trigger refuses UPDATE, DELETE and TRUNCATE). Its id is the client's; `batch_sequence`
- * and `batch_index` place it in the hash chain. Its accounts have no foreign key (accounts are never deleted; see
- * LedgerAccountsNeverDeleted1765000000002). Must match the ledger's migrations.
+ * and `batch_index` place it in the hash chain. Neither its accounts nor its link have a foreign key (accounts are
+ * never deleted, links never change; see LedgerAccountsNeverDeleted1765000000002 and
+ * TransfersLighterWrite1765000000003): `ledger-verify` reports a transfer naming one that does not exist. Must match
+ * the ledger's migrations.
  */
 @Entity({ name: 'transfers' })
-@Index('IDX_transfers_pending_id', ['pendingId'])
+@Index('IDX_transfers_pending_id', ['pendingId'], { where: '"pending_id" IS NOT NULL' })
 @Unique('UQ_transfers_batch_position', ['batchSequence', 'batchIndex'])
 @Check(
   'CHK_transfers_kind',
@@ -53,10 +54,6 @@ export class TransferEntity {
 
   @Column({ type: 'bigint', name: 'batch_sequence' })
   batchSequence!: string;
-
-  @ManyToOne(() => LedgerBatchEntity, { nullable: false })
-  @JoinColumn({ name: 'batch_sequence', foreignKeyConstraintName: 'FK_transfers_batch' })
-  batch?: LedgerBatchEntity;
 
   /** Position within the batch: the order its digest covers. */
   @Column({ type: 'integer', name: 'batch_index' })

@@ -70,7 +70,9 @@ export async function runLedgerVerifyCli(
       }
       if (ledger.orphanTransfers > 0) {
         status = 1;
-        output.err(`${ledger.orphanTransfers} transfers name a ledger account that does not exist`);
+        output.err(
+          `${ledger.orphanTransfers} transfers name a ledger account or chain link that does not exist`,
+        );
       }
       const audit = await verifyAuditChain(dataSource, { batchSize });
       if (audit.ok) {

@@ -34,7 +34,11 @@ export interface LedgerVerification {
   /** Per currency, the sums over every account: debits equal credits, posted and pending. */
   currencies: CurrencyTotals[];
   balanced: boolean;
-  /** Transfers naming an account that does not exist (accounts are never deleted, so always 0 when intact). */
+  /**
+   * Transfers naming an account or a chain link that does not exist (accounts are never deleted, links never
+   * change, and a link is written with its transfers: always 0 when intact). The chain walk covers only the
+   * transfers of existing links; this covers the rest.
+   */
   orphanTransfers: number;
 }
 
@@ -65,12 +69,13 @@ const TOTALS =
 const ORPHAN_TRANSFERS =
   'SELECT count(*)::int AS "orphans" FROM "transfers" t WHERE NOT EXISTS ' +
   '(SELECT 1 FROM "ledger_accounts" a WHERE a."id" = t."debit_account_id") OR NOT EXISTS ' +
-  '(SELECT 1 FROM "ledger_accounts" a WHERE a."id" = t."credit_account_id")';
+  '(SELECT 1 FROM "ledger_accounts" a WHERE a."id" = t."credit_account_id") OR NOT EXISTS ' +
+  '(SELECT 1 FROM "ledger_batches" b WHERE b."sequence" = t."batch_sequence")';
 
 /**
  * Walks the ledger's hash chain from the first link, recomputing each link's digest from its transfers (in batch
  * order) and its hash from its fields and the previous hash; answers the first broken link. Then checks that every
- * currency sums to zero and that every transfer's accounts exist. Reads in pages of `batchSize` links; safe to run while the ledger writes (a link is
+ * currency sums to zero and that every transfer's accounts and link exist. Reads in pages of `batchSize` links; safe to run while the ledger writes (a link is
  * visible only with its transfers: both commit together).
  */
 export async function verifyLedger(dataSource: DataSource, batchSize = 200): Promise<LedgerVerification> {
