@@ -82,6 +82,25 @@ describe('tracing without an exporter', () => {
     span.end();
   });
 
+  it('makes the active span for work run in it, and starts a new trace where asked (root)', () => {
+    const tracer = trace.getTracer('test');
+    const sampled = propagation.extract(ROOT_CONTEXT, { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` });
+    const answer = tracer.startActiveSpan('unsampled work', (span) => {
+      expect(trace.getActiveSpan()).toBe(span);
+      expect(span.isRecording()).toBe(false);
+      return 42;
+    });
+    expect(answer).toBe(42);
+    tracer.startActiveSpan('sampled work', {}, sampled, (span) => {
+      expect(span.isRecording()).toBe(true);
+      expect(trace.getActiveSpan()?.spanContext().traceId).toBe(TRACE_ID);
+      span.end();
+    });
+    const root = tracer.startSpan('detached', { root: true }, sampled);
+    expect(root.isRecording()).toBe(false);
+    expect(root.spanContext().traceId).not.toBe(TRACE_ID);
+  });
+
   it('gives an HTTP request a new trace, or continues the caller’s, with a span of its own, not recorded', async () => {
     const fresh = await Promise.all([probe(), probe()]);
     const ids = fresh.map(({ recording, outgoing }) => {

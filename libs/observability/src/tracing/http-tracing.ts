@@ -1,5 +1,5 @@
 import { type HookRequest, type HttpHookHost } from '@kasho/logging';
-import { context, type Span, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
@@ -7,8 +7,6 @@ import {
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
 import { extractTraceContext } from './trace-context';
-import { newSpanId, newTraceId } from './trace-ids';
-import { isTracingUnexported } from './tracing';
 
 const TRACER_NAME = '@kasho/observability';
 const serverSpans = new WeakMap<HookRequest, Span>();
@@ -19,33 +17,14 @@ const serverSpans = new WeakMap<HookRequest, Span>();
  * handler run, so spans and messages the handler starts (an RPC publish) belong to it. It ends when the response is
  * finished or the client aborts. Never records the query string, headers or bodies.
  *
- * Without an exporter, a request whose caller did not sample its trace gets the span the SDK would have made for
- * it (non-recording: new span id, the caller's trace id or a new one) without the SDK's sampling, attributes and
- * bookkeeping, which were the largest part of what the gateway costs beyond NestJS-on-Fastify.
- *
  * Call on the root Fastify instance before the app listens, and after `startTracing`.
  */
 export function registerHttpTracing(fastify: HttpHookHost): void {
   // Once, not per request (a lookup in the provider's tracer registry each time); the API's proxy tracer follows
   // whichever provider `startTracing` registers.
   const tracer = trace.getTracer(TRACER_NAME);
-  const unexported = isTracingUnexported();
   fastify.addHook('onRequest', (request, _reply, done) => {
     const parent = extractTraceContext(request.headers);
-    if (unexported) {
-      const caller = trace.getSpanContext(parent);
-      const continued = caller !== undefined && trace.isSpanContextValid(caller);
-      if (!continued || (caller.traceFlags & TraceFlags.SAMPLED) === 0) {
-        const span = trace.wrapSpanContext({
-          traceId: continued ? caller.traceId : newTraceId(),
-          spanId: newSpanId(),
-          traceFlags: TraceFlags.NONE,
-          ...(continued && caller.traceState ? { traceState: caller.traceState } : {}),
-        });
-        context.with(trace.setSpan(parent, span), done);
-        return;
-      }
-    }
     const route = request.routeOptions.url;
     const span = tracer.startSpan(
       route ? `${request.method} ${route}` : request.method,

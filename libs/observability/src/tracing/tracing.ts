@@ -12,6 +12,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { UnrecordedTracerProvider } from './unrecorded-tracer';
 
 export interface TracingOptions {
   serviceName: string;
@@ -36,11 +37,6 @@ type GlobalWithTracing = typeof globalThis & { [STATE]?: TracingHandle };
 
 export function isTracingStarted(): boolean {
   return (globalThis as GlobalWithTracing)[STATE] !== undefined;
-}
-
-/** Tracing started without an exporter: a span records only where the caller sampled the trace. */
-export function isTracingUnexported(): boolean {
-  return (globalThis as GlobalWithTracing)[STATE]?.exported === false;
 }
 
 /**
@@ -82,6 +78,11 @@ export function startTracing(options: TracingOptions): TracingHandle {
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     }),
   });
+  if (spanProcessors.length === 0) {
+    // Spans nobody samples skip the SDK (see UnrecordedTracerProvider); the context manager and propagator stay.
+    trace.disable();
+    trace.setGlobalTracerProvider(new UnrecordedTracerProvider(provider));
+  }
 
   let stopped: Promise<void> | undefined;
   const handle: TracingHandle = {
