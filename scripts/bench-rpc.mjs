@@ -111,35 +111,35 @@ try {
     record('HTTP /status/auth on plain Nest-on-Fastify (reference)', concurrency, nest);
     record('HTTP /v1/status/auth via the gateway', concurrency, full, nest);
   }
-  // CPU per request by process (from /proc), the same 4,000 requests each way: what the gateway's own work costs,
-  // beside what plain NestJS-on-Fastify costs for the same call, whatever else the machine is doing.
+  // CPU per request by process (from /proc): what the gateway's own work costs, beside what plain
+  // NestJS-on-Fastify costs for the same call and what the RPC client alone costs (this process making the call
+  // without HTTP). Five rounds of 2,000 requests, the three ways alternating, each figure the median of its rounds:
+  // one round can land on a moment when the machine is busy elsewhere.
   const pid = (name) => stack.children.find((entry) => entry.name === name).child.pid;
-  // The RPC client's own share: this process making the same call without HTTP.
-  cpu.rpcClient = (
-    await cpuPerCall(
-      () => client.rpcClient.call(systemStatusRpc('auth'), {}),
-      { count: 4000, concurrency: 16 },
-      {
-        client: process.pid,
-      },
-    )
-  ).client;
-  cpuRows.push(`| the RPC client alone (this process, no HTTP) | ${cpu.rpcClient.toFixed(0)} | — |`);
-  for (const [key, label, url, ownPid] of [
-    ['plain', 'plain Nest-on-Fastify', `http://127.0.0.1:${plainPort}/status/auth`, plain.pid],
-    ['gateway', 'gateway', `${gateway}/v1/status/auth`, pid('gateway')],
-  ]) {
-    const measured = await cpuPerCall(
-      httpGetter(url, 16),
-      { count: 4000, concurrency: 16 },
-      {
-        http: ownPid,
-        auth: pid('auth'),
-      },
-    );
-    cpu[key] = measured.http;
-    cpuRows.push(`| ${label} | ${measured.http.toFixed(0)} | ${measured.auth.toFixed(0)} |`);
+  const ways = [
+    ['rpcClient', () => client.rpcClient.call(systemStatusRpc('auth'), {}), { own: process.pid }],
+    [
+      'plain',
+      httpGetter(`http://127.0.0.1:${plainPort}/status/auth`, 16),
+      { own: plain.pid, auth: pid('auth') },
+    ],
+    ['gateway', httpGetter(`${gateway}/v1/status/auth`, 16), { own: pid('gateway'), auth: pid('auth') }],
+  ];
+  const samples = Object.fromEntries(ways.map(([key]) => [key, { own: [], auth: [] }]));
+  for (let round = 0; round < 5; round += 1) {
+    for (const [key, call, pids] of ways) {
+      const measured = await cpuPerCall(call, { count: 2000, concurrency: 16 }, pids);
+      samples[key].own.push(measured.own);
+      if (measured.auth !== undefined) samples[key].auth.push(measured.auth);
+    }
   }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  for (const [key] of ways) cpu[key] = median(samples[key].own);
+  cpuRows.push(`| the RPC client alone (this process, no HTTP) | ${cpu.rpcClient.toFixed(0)} | — |`);
+  cpuRows.push(
+    `| plain Nest-on-Fastify | ${cpu.plain.toFixed(0)} | ${median(samples.plain.auth).toFixed(0)} |`,
+  );
+  cpuRows.push(`| gateway | ${cpu.gateway.toFixed(0)} | ${median(samples.gateway.auth).toFixed(0)} |`);
 } finally {
   plain.kill('SIGTERM');
   await stack.stop();
@@ -156,7 +156,7 @@ const verdict = (met, text) => {
   verdicts.push(met);
   console.log(`- ${met ? 'met' : 'NOT met'}: ${text}`);
 };
-console.log('\nCPU per request at concurrency 16 (µs, from /proc; 4,000 requests each):');
+console.log('\nCPU per request at concurrency 16 (µs, from /proc; median of 5 alternating rounds of 2,000):');
 console.log('\n| process | its CPU µs per request | auth service CPU µs per request |');
 console.log('|---|---|---|');
 for (const row of cpuRows) console.log(row);
