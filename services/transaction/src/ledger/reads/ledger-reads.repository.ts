@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ACCOUNT_COLUMNS, type AccountRow } from '../ledger-mappers';
 
 /** The four balance columns as PostgreSQL hands bigints over: decimal strings. */
 export interface BalanceColumns {
@@ -7,17 +8,6 @@ export interface BalanceColumns {
   debitsPosted: string;
   creditsPending: string;
   creditsPosted: string;
-}
-
-export interface AccountRow extends BalanceColumns {
-  id: string;
-  type: string;
-  currency: string;
-  debitsMustNotExceedCredits: boolean;
-  creditsMustNotExceedDebits: boolean;
-  closedAt: Date | null;
-  createdAt: Date;
-  metadata: Record<string, string> | null;
 }
 
 export interface StatementRow extends BalanceColumns {
@@ -36,12 +26,6 @@ export interface StatementRow extends BalanceColumns {
 export interface CurrencyTotalsRow extends BalanceColumns {
   currency: string;
 }
-
-const ACCOUNT_COLUMNS =
-  '"id", "type", "currency", "debits_must_not_exceed_credits" AS "debitsMustNotExceedCredits", ' +
-  '"credits_must_not_exceed_debits" AS "creditsMustNotExceedDebits", "debits_pending" AS "debitsPending", ' +
-  '"debits_posted" AS "debitsPosted", "credits_pending" AS "creditsPending", "credits_posted" AS "creditsPosted", ' +
-  '"closed_at" AS "closedAt", "created_at" AS "createdAt", "metadata"';
 
 const ACCOUNT = `SELECT ${ACCOUNT_COLUMNS} FROM "ledger_accounts" WHERE "id" = $1`;
 

@@ -1,8 +1,6 @@
 import {
   type Balance,
   type BalanceRequest,
-  type LedgerAccount,
-  type LedgerAccountType,
   type ListAccountsRequest,
   type ListAccountsResponse,
   type Reconciliation,
@@ -21,12 +19,8 @@ import {
   parseReconciliationQuery,
   parseStatementQuery,
 } from './ledger-read-queries';
-import {
-  type AccountRow,
-  type BalanceColumns,
-  LedgerReadsRepository,
-  type StatementRow,
-} from './ledger-reads.repository';
+import { type AccountRow, ledgerAccountOf } from '../ledger-mappers';
+import { type BalanceColumns, LedgerReadsRepository, type StatementRow } from './ledger-reads.repository';
 
 const ZERO: BalanceColumns = {
   debitsPending: '0',
@@ -46,7 +40,15 @@ export class LedgerReadsService {
   async balance(request: BalanceRequest): Promise<Balance> {
     const query = parseBalanceQuery(request);
     const account = await this.existingAccount(query.accountId);
-    if (query.at === undefined) return toBalance(account, account, new Date().toISOString());
+    if (query.at === undefined) {
+      const now: BalanceColumns = {
+        debitsPending: account.debits_pending,
+        debitsPosted: account.debits_posted,
+        creditsPending: account.credits_pending,
+        creditsPosted: account.credits_posted,
+      };
+      return toBalance(account, now, new Date().toISOString());
+    }
     // Before the account's first change there is no row: every column was zero then.
     const columns = (await this.ledger.balanceAt(account.id, query.at)) ?? ZERO;
     return toBalance(account, columns, new Date(query.at).toISOString());
@@ -92,7 +94,7 @@ export class LedgerReadsService {
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
-      data: page.map(toLedgerAccount),
+      data: page.map(ledgerAccountOf),
       nextCursor: rows.length > query.limit && last ? encodeAccountsCursor(last.id) : null,
     };
   }
@@ -165,25 +167,5 @@ function toStatementLine(accountId: string, row: StatementRow): StatementLine {
     reference: row.reference,
     description: row.description,
     at: row.createdAt.toISOString(),
-  };
-}
-
-export function toLedgerAccount(row: AccountRow): LedgerAccount {
-  return {
-    id: row.id,
-    type: row.type as LedgerAccountType,
-    currency: row.currency,
-    flags: {
-      debitsMustNotExceedCredits: row.debitsMustNotExceedCredits,
-      creditsMustNotExceedDebits: row.creditsMustNotExceedDebits,
-    },
-    debitsPending: row.debitsPending,
-    debitsPosted: row.debitsPosted,
-    creditsPending: row.creditsPending,
-    creditsPosted: row.creditsPosted,
-    balance: (BigInt(row.creditsPosted) - BigInt(row.debitsPosted)).toString(),
-    closed: row.closedAt !== null,
-    createdAt: row.createdAt.toISOString(),
-    metadata: row.metadata ?? {},
   };
 }
