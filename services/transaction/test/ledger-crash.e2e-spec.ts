@@ -13,12 +13,14 @@ import {
   type TestDatabase,
 } from '@kasho/testing';
 import { DataSource } from 'typeorm';
+import { ledgerEventId } from '../src/ledger/events/ledger-events';
 import { verifyLedger } from '../src/ledger/verify/verify-ledger';
-import { assertLedgerInvariants, single } from './ledger-harness';
+import { assertLedgerInvariants, captureTransferEvents, single } from './ledger-harness';
 
 // The built service as a child process (dist/main.js: run `npx tsc -b` first), killed with SIGKILL while batches
-// are in flight, then started again: retrying the same ids loses nothing and doubles nothing, and a pending
-// transfer whose timeout passes while the service is down is voided once after the restart.
+// are in flight, then started again: retrying the same ids loses nothing and doubles nothing, every transfer's
+// event reaches a consumer (published after its commit, or read back by the relay after the restart) under one id,
+// and a pending transfer whose timeout passes while the service is down is voided once after the restart.
 
 const MAIN = path.join(REPO_ROOT, 'services/transaction/dist/main.js');
 
@@ -28,6 +30,7 @@ let port: number;
 let child: ChildProcess | undefined;
 let client: Messaging;
 let dataSource: DataSource;
+let events: Awaited<ReturnType<typeof captureTransferEvents>>;
 
 async function startChild(): Promise<void> {
   const proc = spawn(process.execPath, [MAIN], {
@@ -40,6 +43,8 @@ async function startChild(): Promise<void> {
       LOG_LEVEL: 'warn',
       LOG_PRETTY: 'false',
       LEDGER_EXPIRY_INTERVAL_MS: '200',
+      // The relay takes over events left unpublished by the killed process after this long.
+      LEDGER_OUTBOX_FALLBACK_DELAY_MS: '500',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -96,11 +101,13 @@ beforeAll(async () => {
   client = new Messaging({ url: TEST_AMQP_URL, service: 'payment', namespace });
   await client.connect();
   await startChild();
+  events = await captureTransferEvents(TEST_AMQP_URL, namespace);
   dataSource = new DataSource({ type: 'postgres', url: database.url });
   await dataSource.initialize();
 }, 60_000);
 
 afterAll(async () => {
+  await events?.close();
   await kill();
   await dataSource?.destroy();
   await client?.deleteTopology().catch(() => undefined);
@@ -190,10 +197,36 @@ it('loses and doubles nothing when killed mid-batch; a pending transfer due whil
   );
   expect(status.status).toBe('expired');
 
+  // Every transfer's event arrived, each under the one id derived from its transfer: a copy published before the
+  // kill and republished from its batch's outbox row after the restart is a duplicate a consumer's inbox drops.
+  const eventDeadline = Date.now() + 15_000;
+  const eventIds = (): Map<string, Set<string>> => {
+    const byTransfer = new Map<string, Set<string>>();
+    for (const event of events.events) {
+      const seen = byTransfer.get(event.payload.transfer.id) ?? new Set<string>();
+      seen.add(event.id);
+      byTransfer.set(event.payload.transfer.id, seen);
+    }
+    return byTransfer;
+  };
+  while (ids.some((id) => !eventIds().has(id)) && Date.now() < eventDeadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const delivered = eventIds();
+  expect(ids.filter((id) => !delivered.has(id))).toEqual([]);
+  for (const id of ids) expect([...(delivered.get(id) ?? [])]).toEqual([ledgerEventId(id)]);
+  const [{ unpublished }] = await dataSource.query<Array<{ unpublished: number }>>(
+    'SELECT count(*)::int AS "unpublished" FROM "outbox_messages" WHERE "published_at" IS NULL',
+  );
+  expect(unpublished).toBe(0);
+
   await assertLedgerInvariants(dataSource);
   const verification = await verifyLedger(dataSource);
   expect(verification.chain.ok).toBe(true);
   expect(verification.balanced).toBe(true);
   // eslint-disable-next-line no-console -- shows the test really killed batches in flight
-  console.log(`crash: ${createdBefore.size} of ${ids.length} transfers were answered before the kill`);
+  console.log(
+    `crash: ${createdBefore.size} of ${ids.length} transfers were answered before the kill; ` +
+      `${events.events.length} transfer events delivered for ${delivered.size} transfers`,
+  );
 }, 90_000);

@@ -243,7 +243,7 @@ export async function assertLedgerInvariants(dataSource: DataSource): Promise<vo
 }
 
 /** An exclusive queue (gone with its connection) bound to the namespace's transfer events, filled as they come. */
-async function captureTransferEvents(
+export async function captureTransferEvents(
   url: string,
   namespace: string,
 ): Promise<{ events: TransferEvent[]; close(): Promise<void> }> {
