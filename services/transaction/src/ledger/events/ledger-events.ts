@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ledgerEvents, type TransferEventPayload } from '@kasho/contracts';
-import { outboxEvent, type OutboxEvent } from '@kasho/messaging';
+import { createEventEnvelope, type OutboxEvent } from '@kasho/messaging';
 import { type BalanceChange, type StoredTransfer } from '../engine/engine.types';
 import { transferOf } from '../ledger-mappers';
 
@@ -48,11 +48,15 @@ export function transferEvent(
   creditAccount: AccountBalances,
   correlationId: string | undefined,
 ): OutboxEvent<TransferEventPayload> {
-  return outboxEvent('transaction', {
-    event: EVENT_OF_KIND[transfer.kind],
-    payload: { transfer: transferOf(transfer), debitAccount, creditAccount },
-    options: { id: ledgerEventId(transfer.id), occurredAt: transfer.createdAt, correlationId },
-  });
+  const envelope = createEventEnvelope(
+    'transaction',
+    EVENT_OF_KIND[transfer.kind],
+    { transfer: transferOf(transfer), debitAccount, creditAccount },
+    { id: ledgerEventId(transfer.id), occurredAt: transfer.createdAt, correlationId },
+  );
+  // No trace context: a batch serves many requests (whichever scheduled it is no parent of the others), and the
+  // relay's copy must be the same message. The correlation id travels in the envelope and its header.
+  return { envelope, headers: {} };
 }
 
 export function balancesOf(change: BalanceChange): AccountBalances {
