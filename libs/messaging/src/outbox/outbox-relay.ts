@@ -353,6 +353,10 @@ export class OutboxRelay {
 /** Row ids by reason. */
 function groupBy(reasons: ReadonlyMap<string, string>): Map<string, string[]> {
   const grouped = new Map<string, string[]>();
-  for (const [id, reason] of reasons) grouped.set(reason, [...(grouped.get(reason) ?? []), id]);
+  for (const [id, reason] of reasons) {
+    const ids = grouped.get(reason);
+    if (ids) ids.push(id);
+    else grouped.set(reason, [id]);
+  }
   return grouped;
 }

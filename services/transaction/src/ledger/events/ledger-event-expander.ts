@@ -59,7 +59,11 @@ export class LedgerEventExpander implements OutboxExpander, OnModuleInit {
     const ids = parsed.flatMap((reference) => (reference ? [reference.transfer] : []));
     const rows = ids.length === 0 ? [] : ((await query(READ_BATCHES, [ids])) as unknown as BatchRow[]);
     const byReference = new Map<string, BatchRow[]>();
-    for (const row of rows) byReference.set(row.named_by, [...(byReference.get(row.named_by) ?? []), row]);
+    for (const row of rows) {
+      const batch = byReference.get(row.named_by);
+      if (batch) batch.push(row);
+      else byReference.set(row.named_by, [row]);
+    }
     return parsed.map((reference) => {
       const batch = reference && byReference.get(reference.transfer);
       return reference && batch ? eventsOf(batch, reference.correlationIds) : undefined;

@@ -59,7 +59,7 @@ export function transferEvent(
   return { envelope, headers: {} };
 }
 
-export function balancesOf(change: BalanceChange): AccountBalances {
+function balancesOf(change: BalanceChange): AccountBalances {
   return {
     id: change.accountId,
     debitsPending: change.debitsPending.toString(),
